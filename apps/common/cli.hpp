@@ -1,0 +1,68 @@
+#pragma once
+// Conventions shared by every ccrnn executable: option parsing with Boost.Program_options from the
+// command line and an optional INI-style --config file, exit codes, seed lists and progress output.
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ccrnn::apps {
+
+namespace po = boost::program_options;
+
+/// Exit codes: 0 success, 1 run-time failure (bad data, divergence, I/O), 2 bad usage.
+enum ExitCode : int { exit_ok = 0, exit_failure = 1, exit_usage = 2 };
+
+/// A usage error (unknown, malformed or contradictory options): reported with exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Parses argv, then the file named by --config (command-line values win). Handles --help and --version
+/// (returns false: the caller exits 0). Throws UsageError for anything the user must fix.
+bool parse_options(int argc, char** argv, const std::string& program, const std::string& summary,
+                   po::options_description& options, po::variables_map& vm);
+
+/// "10" -> seeds 1..10; "1,5,9" -> those seeds; "3-7" -> 3..7; ranges and lists can be mixed ("1-3,8").
+/// Throws UsageError on malformed lists, duplicates or seeds < 1.
+std::vector<std::uint64_t> parse_seeds(const std::string& text);
+
+/// Comma list -> items; throws UsageError for an empty list, an empty item or a duplicate.
+std::vector<std::string> split_list(const std::string& text, const std::string& option);
+
+/// Throws UsageError("--name ...") unless value >= minimum.
+void require_at_least(const std::string& name, double value, double minimum);
+
+/// True if the user gave this option (on the command line or in the config file), not just its default.
+bool given(const po::variables_map& vm, const std::string& name);
+
+/// Progress of many runs of known total length. On a terminal: one self-updating line on stderr
+/// (epochs done of total, elapsed, ETA). Otherwise: one summary line per finished run.
+class Progress {
+ public:
+  Progress(std::string label, long total_epochs, bool quiet);
+  void epoch_done();
+  void run_done(const std::string& summary);
+  void finish();
+
+ private:
+  void draw(bool force);
+  std::string label_;
+  long total_;
+  bool terminal_;
+  bool quiet_;
+  std::atomic<long> done_{0};
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+/// Formats seconds as m:ss or h:mm:ss.
+std::string format_duration(double seconds);
+
+}  // namespace ccrnn::apps

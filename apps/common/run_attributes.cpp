@@ -1,0 +1,30 @@
+#include "run_attributes.hpp"
+
+#include <ccrnn/version.hpp>
+
+#include <algorithm>
+#include <ctime>
+
+namespace ccrnn::apps {
+
+void write_run_attributes(io::Group& group, const po::variables_map& vm, const std::string& program) {
+  group.set_attr("ccrnn_version", std::string(version_string));
+  group.set_attr("program", program);
+  const std::time_t now = std::time(nullptr);
+  char created[32];
+  std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  group.set_attr("created", std::string(created));
+  for (const auto& [key, entry] : vm) {
+    if (key == "help" || key == "version") continue;
+    std::string name = key;
+    std::replace(name.begin(), name.end(), '-', '_');
+    const auto& value = entry.value();
+    if (const auto* i = boost::any_cast<int>(&value)) group.set_attr(name, static_cast<std::int64_t>(*i));
+    else if (const auto* d = boost::any_cast<double>(&value)) group.set_attr(name, *d);
+    else if (const auto* s = boost::any_cast<std::string>(&value)) group.set_attr(name, *s);
+    else if (const auto* b = boost::any_cast<bool>(&value)) group.set_attr(name, static_cast<std::int64_t>(*b));
+    else throw std::logic_error("write_run_attributes: option '" + key + "' has a type we do not record");
+  }
+}
+
+}  // namespace ccrnn::apps

@@ -1,0 +1,63 @@
+#pragma once
+// The cerebellum: a feedforward network from the cortical state (mossy fibres) through k ReLU layers of
+// width M (granule cells) to a prediction of the gradient w.r.t. that state (Purkinje cells / nuclei).
+// Its output layer starts at exactly zero (weights and bias), so an untrained ccRNN is a cRNN.
+// Optional: sparse mossy-fibre connectivity (each granule unit keeps m random inputs, the rest of its
+// weights stay exactly zero through training) and a context input summed into the first granule layer.
+#include <ccrnn/core/param_set.hpp>
+#include <ccrnn/core/random.hpp>
+
+#include <vector>
+
+namespace ccrnn {
+
+struct CerebellumConfig {
+  Index input_size = 0;     // = output size = the cortical state size
+  Index hidden_size = 400;  // M, granule units per layer
+  Index layers = 2;         // k >= 1 hidden ReLU layers
+  Index fibres = 0;         // m mossy fibres per granule unit of the first layer; 0 = dense
+  Index context_size = 0;   // width of the optional context input; 0 = none
+};
+
+template <class S>
+struct CerebellumTrace {
+  std::vector<Matrix<S>> hidden;  // k matrices M x n: the granule layers' ReLU outputs
+  Matrix<S> output;               // input_size x n: the predictions
+  Matrix<S> grad_a, grad_b;       // backward scratch (ping-pong)
+};
+
+template <class S>
+class Cerebellum {
+ public:
+  explicit Cerebellum(const CerebellumConfig& config);
+  const CerebellumConfig& config() const { return config_; }
+
+  void register_parameters(ParamSet<S>& params);
+  /// Hidden layers: PyTorch's nn.Linear default U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in the full
+  /// input width, then the fibre mask applied; output layer: exactly zero.
+  void initialise(ParamSet<S>& params, Rng& init_rng, Rng& fibre_rng);
+
+  /// Predictions for every column of inputs (input_size x n); context (context_size x n) may be null.
+  void forward(const ParamSet<S>& params, const ConstBlockRef<S>& inputs, const Matrix<S>* context,
+               CerebellumTrace<S>& trace) const;
+
+  /// Adds to params.grads() the gradients given output_grads (input_size x c) for the FIRST c columns of
+  /// the last forward pass. No gradient flows to the inputs (the cortical state is detached).
+  void backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs, const Matrix<S>* context,
+                const ConstBlockRef<S>& output_grads, CerebellumTrace<S>& trace) const;
+
+  /// M x input_size matrix of 0/1 (all ones when dense).
+  const Matrix<S>& fibre_mask() const { return mask_; }
+  int first_parameter() const { return weights_.front(); }
+
+ private:
+  CerebellumConfig config_;
+  std::vector<int> weights_, biases_;  // k+1 layers
+  int context_weight_ = -1;
+  Matrix<S> mask_;
+};
+
+extern template class Cerebellum<float>;
+extern template class Cerebellum<double>;
+
+}  // namespace ccrnn

@@ -1,0 +1,122 @@
+#pragma once
+#include <ccrnn/cerebellum/cerebellum.hpp>
+#include <ccrnn/core/init.hpp>
+
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace ccrnn {
+
+template <class S>
+Cerebellum<S>::Cerebellum(const CerebellumConfig& config) : config_(config) {
+  if (config.input_size < 1) throw std::invalid_argument("cerebellum: input size must be >= 1");
+  if (config.hidden_size < 1) throw std::invalid_argument("cerebellum: hidden width M must be >= 1");
+  if (config.layers < 1) throw std::invalid_argument("cerebellum: needs at least one hidden layer (k >= 1)");
+  if (config.fibres < 0 || config.fibres > config.input_size)
+    throw std::invalid_argument("cerebellum: fibres per granule unit must be in [0, " +
+                                std::to_string(config.input_size) + "] (the cortical state size), got " +
+                                std::to_string(config.fibres));
+  if (config.context_size < 0) throw std::invalid_argument("cerebellum: context size must be >= 0");
+  mask_.setOnes(config.hidden_size, config.input_size);
+}
+
+template <class S>
+void Cerebellum<S>::register_parameters(ParamSet<S>& params) {
+  const Index k = config_.layers;
+  for (Index i = 0; i <= k; ++i) {
+    const Index in = i == 0 ? config_.input_size : config_.hidden_size;
+    const Index out = i == k ? config_.input_size : config_.hidden_size;
+    const std::string name = "cerebellum.layers." + std::to_string(i);
+    weights_.push_back(params.add(name + ".weight", out, in));
+    biases_.push_back(params.add(name + ".bias", out, 1));
+  }
+  if (config_.context_size > 0)
+    context_weight_ = params.add("cerebellum.context.weight", config_.hidden_size, config_.context_size);
+}
+
+template <class S>
+void Cerebellum<S>::initialise(ParamSet<S>& params, Rng& init_rng, Rng& fibre_rng) {
+  const Index k = config_.layers;
+  for (Index i = 0; i < k; ++i) {
+    const double bound = 1.0 / std::sqrt(static_cast<double>(params.value(weights_[i]).cols()));
+    fill_uniform(params.value(weights_[i]), init_rng, bound);
+    fill_uniform(params.value(biases_[i]), init_rng, bound);
+  }
+  params.value(weights_[k]).setZero();
+  params.value(biases_[k]).setZero();
+  if (context_weight_ >= 0)
+    fill_uniform(params.value(context_weight_), init_rng, 1.0 / std::sqrt(static_cast<double>(config_.context_size)));
+
+  mask_.setOnes(config_.hidden_size, config_.input_size);
+  if (config_.fibres > 0) {
+    // Each granule unit draws m distinct inputs (partial Fisher-Yates shuffle of the input indices).
+    std::vector<Index> order(static_cast<size_t>(config_.input_size));
+    mask_.setZero();
+    for (Index row = 0; row < config_.hidden_size; ++row) {
+      std::iota(order.begin(), order.end(), Index{0});
+      for (Index j = 0; j < config_.fibres; ++j) {
+        const auto pick = static_cast<size_t>(fibre_rng.uniform_int(j, config_.input_size - 1));
+        std::swap(order[static_cast<size_t>(j)], order[pick]);
+        mask_(row, order[static_cast<size_t>(j)]) = S(1);
+      }
+    }
+    auto w = params.value(weights_[0]);
+    w = w.cwiseProduct(mask_);
+  }
+}
+
+template <class S>
+void Cerebellum<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& inputs, const Matrix<S>* context,
+                            CerebellumTrace<S>& trace) const {
+  const Index k = config_.layers, n = inputs.cols();
+  trace.hidden.resize(static_cast<size_t>(k));
+  for (Index i = 0; i < k; ++i) {
+    Matrix<S>& h = trace.hidden[static_cast<size_t>(i)];
+    h.resize(config_.hidden_size, n);
+    if (i == 0) {
+      h.noalias() = params.value(weights_[0]) * inputs;
+      if (context_weight_ >= 0 && context != nullptr) h.noalias() += params.value(context_weight_) * (*context);
+    } else {
+      h.noalias() = params.value(weights_[i]) * trace.hidden[static_cast<size_t>(i - 1)];
+    }
+    h.colwise() += params.value(biases_[i]).col(0);
+    h = h.cwiseMax(S(0));
+  }
+  trace.output.resize(config_.input_size, n);
+  trace.output.noalias() = params.value(weights_[k]) * trace.hidden.back();
+  trace.output.colwise() += params.value(biases_[k]).col(0);
+}
+
+template <class S>
+void Cerebellum<S>::backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs, const Matrix<S>* context,
+                             const ConstBlockRef<S>& output_grads, CerebellumTrace<S>& trace) const {
+  const Index k = config_.layers, c = output_grads.cols();
+  // Gradient w.r.t. the output layer, then down through the granule layers.
+  params.grad(weights_[k]).noalias() += output_grads * trace.hidden.back().leftCols(c).transpose();
+  params.grad(biases_[k]) += output_grads.rowwise().sum();
+  Matrix<S>* g = &trace.grad_a;
+  Matrix<S>* g_next = &trace.grad_b;
+  g->resize(config_.hidden_size, c);
+  g->noalias() = params.value(weights_[k]).transpose() * output_grads;
+  for (Index i = k - 1; i >= 0; --i) {
+    const auto act = trace.hidden[static_cast<size_t>(i)].leftCols(c);
+    *g = (act.array() > S(0)).select(g->array(), S(0));  // ReLU derivative
+    if (i > 0) {
+      params.grad(weights_[i]).noalias() += (*g) * trace.hidden[static_cast<size_t>(i - 1)].leftCols(c).transpose();
+      g_next->resize(config_.hidden_size, c);
+      g_next->noalias() = params.value(weights_[i]).transpose() * (*g);
+    } else {
+      auto w_grad = params.grad(weights_[0]);
+      w_grad.noalias() += (*g) * inputs.leftCols(c).transpose();
+      if (config_.fibres > 0) w_grad = w_grad.cwiseProduct(mask_);  // absent fibres never learn
+      if (context_weight_ >= 0 && context != nullptr)
+        params.grad(context_weight_).noalias() += (*g) * context->leftCols(c).transpose();
+    }
+    params.grad(biases_[i]) += g->rowwise().sum();
+    if (i > 0) std::swap(g, g_next);
+  }
+}
+
+}  // namespace ccrnn

@@ -1,0 +1,296 @@
+#pragma once
+// Definitions shared by all cell types. Included only by libccrnn/src (explicit instantiation).
+#include <ccrnn/cortex/gru_layer.hpp>
+#include <ccrnn/cortex/lstm_layer.hpp>
+#include <ccrnn/cortex/recurrent_layer.hpp>
+#include <ccrnn/cortex/tanh_layer.hpp>
+#include <ccrnn/core/init.hpp>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ccrnn {
+
+template <class S>
+void RecurrentLayer<S>::register_standard(ParamSet<S>& params, const std::string& prefix, int layer_index,
+                                          Index gate_rows) {
+  const std::string l = "_l" + std::to_string(layer_index);
+  w_ih_ = params.add(prefix + "weight_ih" + l, gate_rows, input_size_);
+  w_hh_ = params.add(prefix + "weight_hh" + l, gate_rows, hidden_size_);
+  b_ih_ = params.add(prefix + "bias_ih" + l, gate_rows, 1);
+  b_hh_ = params.add(prefix + "bias_hh" + l, gate_rows, 1);
+}
+
+template <class S>
+void RecurrentLayer<S>::initialise(ParamSet<S>& params, Rng& rng) const {
+  const double bound = 1.0 / std::sqrt(static_cast<double>(hidden_size_));
+  for (int id : {w_ih_, w_hh_, b_ih_, b_hh_}) fill_uniform(params.value(id), rng, bound);
+}
+
+template <class S>
+std::unique_ptr<RecurrentLayer<S>> make_layer(CellType cell, Index input_size, Index hidden_size) {
+  if (input_size < 1 || hidden_size < 1)
+    throw std::invalid_argument("recurrent layer sizes must be >= 1 (input " + std::to_string(input_size) +
+                                ", hidden " + std::to_string(hidden_size) + ")");
+  switch (cell) {
+    case CellType::lstm: return std::make_unique<LstmLayer<S>>(input_size, hidden_size);
+    case CellType::tanh: return std::make_unique<TanhLayer<S>>(input_size, hidden_size);
+    case CellType::gru: return std::make_unique<GruLayer<S>>(input_size, hidden_size);
+  }
+  throw std::invalid_argument("unknown cell type");
+}
+
+namespace detail {
+/// Resizes only when the shape changes, so repeated batches of one shape never allocate.
+template <class S>
+void ensure_shape(Matrix<S>& m, Index rows, Index cols) {
+  if (m.rows() != rows || m.cols() != cols) m.setZero(rows, cols);
+}
+template <class S>
+void prepare_trace(LayerTrace<S>& trace, Index state_rows, Index gate_rows, Index activation_rows,
+                   Index input_size, Index batch, Index length) {
+  trace.batch = batch;
+  trace.length = length;
+  ensure_shape(trace.states, state_rows, batch * (length + 1));
+  ensure_shape(trace.input_projection, gate_rows, batch * length);
+  ensure_shape(trace.activations, activation_rows, batch * length);
+  ensure_shape(trace.gate_grads, gate_rows, batch * length);
+  ensure_shape(trace.input_grads, input_size, batch * length);
+}
+}  // namespace detail
+
+// ------------------------------------------------------------------------------------------------ LSTM
+template <class S>
+void LstmLayer<S>::register_parameters(ParamSet<S>& params, const std::string& prefix, int layer_index) {
+  this->register_standard(params, prefix, layer_index, 4 * this->hidden_size());
+}
+
+template <class S>
+void LstmLayer<S>::prepare(LayerTrace<S>& trace, Index batch, Index length) const {
+  const Index n = this->hidden_size();
+  // activations: i, f, g, o after their nonlinearities, then tanh(c_new)
+  detail::prepare_trace(trace, 2 * n, 4 * n, 5 * n, this->input_size(), batch, length);
+}
+
+template <class S>
+void LstmLayer<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& inputs, LayerTrace<S>& trace,
+                           Index t0, Index t1) const {
+  const Index n = this->hidden_size(), b = trace.batch, cols = (t1 - t0) * b;
+  const auto w_hh = params.value(this->w_hh_);
+  auto proj = trace.input_projection.middleCols(t0 * b, cols);
+  proj.noalias() = params.value(this->w_ih_) * inputs.middleCols(t0 * b, cols);
+  proj.colwise() += (params.value(this->b_ih_) + params.value(this->b_hh_)).col(0);
+  for (Index t = t0; t < t1; ++t) {
+    auto act = trace.activations.middleCols(t * b, b);
+    auto gates = act.topRows(4 * n);
+    gates = proj.middleCols((t - t0) * b, b);
+    gates.noalias() += w_hh * trace.states.topRows(n).middleCols(t * b, b);
+    act.topRows(2 * n) = act.topRows(2 * n).array().logistic();
+    act.middleRows(2 * n, n) = act.middleRows(2 * n, n).array().tanh();
+    act.middleRows(3 * n, n) = act.middleRows(3 * n, n).array().logistic();
+    auto next = trace.states.middleCols((t + 1) * b, b);
+    const auto i = act.topRows(n).array(), f = act.middleRows(n, n).array(), g = act.middleRows(2 * n, n).array(),
+               o = act.middleRows(3 * n, n).array();
+    next.bottomRows(n) = f * trace.states.bottomRows(n).middleCols(t * b, b).array() + i * g;
+    act.bottomRows(n) = next.bottomRows(n).array().tanh();
+    next.topRows(n) = o * act.bottomRows(n).array();
+  }
+}
+
+template <class S>
+void LstmLayer<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& output_grads, BlockRef<S> state_grad,
+                            LayerTrace<S>& trace, Index t0, Index t1, bool need_start_grad,
+                            bool need_input_grads) const {
+  const Index n = this->hidden_size(), b = trace.batch;
+  const auto w_hh = params.value(this->w_hh_);
+  auto dh = state_grad.topRows(n);
+  auto dc = state_grad.bottomRows(n);
+  for (Index t = t1 - 1; t >= t0; --t) {
+    dh += output_grads.middleCols(t * b, b);
+    const auto act = trace.activations.middleCols(t * b, b);
+    const auto i = act.topRows(n).array(), f = act.middleRows(n, n).array(), g = act.middleRows(2 * n, n).array(),
+               o = act.middleRows(3 * n, n).array(), tanh_c = act.bottomRows(n).array();
+    const auto c_prev = trace.states.bottomRows(n).middleCols(t * b, b).array();
+    auto dz = trace.gate_grads.middleCols(t * b, b);
+    dz.middleRows(3 * n, n) = dh.array() * tanh_c * o * (1 - o);
+    dc.array() += dh.array() * o * (1 - tanh_c.square());
+    dz.topRows(n) = dc.array() * g * i * (1 - i);
+    dz.middleRows(n, n) = dc.array() * c_prev * f * (1 - f);
+    dz.middleRows(2 * n, n) = dc.array() * i * (1 - g.square());
+    dc.array() *= f;
+    if (t > t0 || need_start_grad) dh.noalias() = w_hh.transpose() * dz;
+  }
+  if (need_input_grads) {
+    const Index cols = (t1 - t0) * b;
+    trace.input_grads.middleCols(t0 * b, cols).noalias() =
+        params.value(this->w_ih_).transpose() * trace.gate_grads.middleCols(t0 * b, cols);
+  }
+}
+
+template <class S>
+void accumulate_standard_gradients(ParamSet<S>& params, int w_ih, int w_hh, int b_ih, int b_hh,
+                                   const ConstBlockRef<S>& inputs, const LayerTrace<S>& trace, Index n, Index t0,
+                                   Index t1) {
+  const Index b = trace.batch, cols = (t1 - t0) * b;
+  const auto dz = trace.gate_grads.middleCols(t0 * b, cols);
+  params.grad(w_ih).noalias() += dz * inputs.middleCols(t0 * b, cols).transpose();
+  params.grad(w_hh).noalias() += dz * trace.states.topRows(n).middleCols(t0 * b, cols).transpose();
+  const Vector<S> bias_grad = dz.rowwise().sum();
+  params.grad(b_ih) += bias_grad;
+  params.grad(b_hh) += bias_grad;
+}
+
+template <class S>
+void LstmLayer<S>::accumulate_gradients(ParamSet<S>& params, const ConstBlockRef<S>& inputs,
+                                        const LayerTrace<S>& trace, Index t0, Index t1) const {
+  accumulate_standard_gradients(params, this->w_ih_, this->w_hh_, this->b_ih_, this->b_hh_, inputs, trace,
+                                this->hidden_size(), t0, t1);
+}
+
+// ------------------------------------------------------------------------------------------------ tanh RNN
+template <class S>
+void TanhLayer<S>::register_parameters(ParamSet<S>& params, const std::string& prefix, int layer_index) {
+  this->register_standard(params, prefix, layer_index, this->hidden_size());
+}
+
+template <class S>
+void TanhLayer<S>::prepare(LayerTrace<S>& trace, Index batch, Index length) const {
+  const Index n = this->hidden_size();
+  detail::prepare_trace(trace, n, n, 0, this->input_size(), batch, length);  // h' itself is in states
+}
+
+template <class S>
+void TanhLayer<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& inputs, LayerTrace<S>& trace,
+                           Index t0, Index t1) const {
+  const Index b = trace.batch, cols = (t1 - t0) * b;
+  const auto w_hh = params.value(this->w_hh_);
+  auto proj = trace.input_projection.middleCols(t0 * b, cols);
+  proj.noalias() = params.value(this->w_ih_) * inputs.middleCols(t0 * b, cols);
+  proj.colwise() += (params.value(this->b_ih_) + params.value(this->b_hh_)).col(0);
+  for (Index t = t0; t < t1; ++t) {
+    auto next = trace.states.middleCols((t + 1) * b, b);
+    next = proj.middleCols((t - t0) * b, b);
+    next.noalias() += w_hh * trace.states.middleCols(t * b, b);
+    next = next.array().tanh();
+  }
+}
+
+template <class S>
+void TanhLayer<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& output_grads, BlockRef<S> state_grad,
+                            LayerTrace<S>& trace, Index t0, Index t1, bool need_start_grad,
+                            bool need_input_grads) const {
+  const Index b = trace.batch;
+  const auto w_hh = params.value(this->w_hh_);
+  for (Index t = t1 - 1; t >= t0; --t) {
+    state_grad += output_grads.middleCols(t * b, b);
+    auto dz = trace.gate_grads.middleCols(t * b, b);
+    dz = state_grad.array() * (1 - trace.states.middleCols((t + 1) * b, b).array().square());
+    if (t > t0 || need_start_grad) state_grad.noalias() = w_hh.transpose() * dz;
+  }
+  if (need_input_grads) {
+    const Index cols = (t1 - t0) * b;
+    trace.input_grads.middleCols(t0 * b, cols).noalias() =
+        params.value(this->w_ih_).transpose() * trace.gate_grads.middleCols(t0 * b, cols);
+  }
+}
+
+template <class S>
+void TanhLayer<S>::accumulate_gradients(ParamSet<S>& params, const ConstBlockRef<S>& inputs,
+                                        const LayerTrace<S>& trace, Index t0, Index t1) const {
+  accumulate_standard_gradients(params, this->w_ih_, this->w_hh_, this->b_ih_, this->b_hh_, inputs, trace,
+                                this->hidden_size(), t0, t1);
+}
+
+// ------------------------------------------------------------------------------------------------ GRU
+// gate_grads rows: [dr; dz; dn; dn * r] = gradients w.r.t. the r, z pre-activations, the input part of n,
+// and the recurrent part (W_hn h + b_hn) of n. The input projection uses rows 0..3N, the recurrent
+// product rows {0..2N, 3N..4N}.
+template <class S>
+void GruLayer<S>::register_parameters(ParamSet<S>& params, const std::string& prefix, int layer_index) {
+  this->register_standard(params, prefix, layer_index, 3 * this->hidden_size());
+}
+
+template <class S>
+void GruLayer<S>::prepare(LayerTrace<S>& trace, Index batch, Index length) const {
+  const Index n = this->hidden_size();
+  // input_projection: W_ih x + b_ih (3N); activations: r, z, n, and W_hn h + b_hn (4N)
+  detail::prepare_trace(trace, n, 3 * n, 4 * n, this->input_size(), batch, length);
+  detail::ensure_shape(trace.gate_grads, 4 * n, batch * length);
+  detail::ensure_shape(trace.scratch, 3 * n, batch);
+}
+
+template <class S>
+void GruLayer<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& inputs, LayerTrace<S>& trace,
+                          Index t0, Index t1) const {
+  const Index n = this->hidden_size(), b = trace.batch, cols = (t1 - t0) * b;
+  const auto w_hh = params.value(this->w_hh_);
+  const auto b_hh = params.value(this->b_hh_).col(0);
+  auto proj = trace.input_projection.middleCols(t0 * b, cols);
+  proj.noalias() = params.value(this->w_ih_) * inputs.middleCols(t0 * b, cols);
+  proj.colwise() += params.value(this->b_ih_).col(0);
+  auto& recurrent = trace.scratch;  // W_hh h + b_hh, 3N x B
+  for (Index t = t0; t < t1; ++t) {
+    const auto h = trace.states.middleCols(t * b, b);
+    recurrent.noalias() = w_hh * h;
+    recurrent.colwise() += b_hh;
+    const auto p = proj.middleCols((t - t0) * b, b);
+    auto act = trace.activations.middleCols(t * b, b);
+    act.topRows(2 * n) = (p.topRows(2 * n) + recurrent.topRows(2 * n)).array().logistic();
+    act.bottomRows(n) = recurrent.bottomRows(n);
+    act.middleRows(2 * n, n) =
+        (p.bottomRows(n).array() + act.topRows(n).array() * recurrent.bottomRows(n).array()).tanh();
+    const auto z = act.middleRows(n, n).array(), cand = act.middleRows(2 * n, n).array();
+    trace.states.middleCols((t + 1) * b, b) = (1 - z) * cand + z * h.array();
+  }
+}
+
+template <class S>
+void GruLayer<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& output_grads, BlockRef<S> state_grad,
+                           LayerTrace<S>& trace, Index t0, Index t1, bool need_start_grad,
+                           bool need_input_grads) const {
+  const Index n = this->hidden_size(), b = trace.batch;
+  const auto w_hh = params.value(this->w_hh_);
+  auto direct = trace.scratch.topRows(n);  // dh * z: the path that skips the gates
+  for (Index t = t1 - 1; t >= t0; --t) {
+    state_grad += output_grads.middleCols(t * b, b);
+    const auto act = trace.activations.middleCols(t * b, b);
+    const auto r = act.topRows(n).array(), z = act.middleRows(n, n).array(), cand = act.middleRows(2 * n, n).array(),
+               rec_n = act.bottomRows(n).array();
+    const auto h_prev = trace.states.middleCols(t * b, b).array();
+    const auto dh = state_grad.array();
+    auto dz = trace.gate_grads.middleCols(t * b, b);
+    dz.middleRows(2 * n, n) = dh * (1 - z) * (1 - cand.square());
+    dz.middleRows(n, n) = dh * (h_prev - cand) * z * (1 - z);
+    dz.topRows(n) = dz.middleRows(2 * n, n).array() * rec_n * r * (1 - r);
+    dz.bottomRows(n) = dz.middleRows(2 * n, n).array() * r;
+    if (t > t0 || need_start_grad) {
+      direct = dh * z;
+      state_grad.noalias() = w_hh.topRows(2 * n).transpose() * dz.topRows(2 * n);
+      state_grad.noalias() += w_hh.bottomRows(n).transpose() * dz.bottomRows(n);
+      state_grad += direct;
+    }
+  }
+  if (need_input_grads) {
+    const Index cols = (t1 - t0) * b;
+    trace.input_grads.middleCols(t0 * b, cols).noalias() =
+        params.value(this->w_ih_).transpose() * trace.gate_grads.topRows(3 * n).middleCols(t0 * b, cols);
+  }
+}
+
+template <class S>
+void GruLayer<S>::accumulate_gradients(ParamSet<S>& params, const ConstBlockRef<S>& inputs,
+                                       const LayerTrace<S>& trace, Index t0, Index t1) const {
+  const Index n = this->hidden_size(), b = trace.batch, cols = (t1 - t0) * b;
+  const auto dz = trace.gate_grads.middleCols(t0 * b, cols);
+  const auto h_prev = trace.states.middleCols(t0 * b, cols);
+  params.grad(this->w_ih_).noalias() += dz.topRows(3 * n) * inputs.middleCols(t0 * b, cols).transpose();
+  params.grad(this->b_ih_) += dz.topRows(3 * n).rowwise().sum();
+  auto dw_hh = params.grad(this->w_hh_);
+  auto db_hh = params.grad(this->b_hh_);
+  dw_hh.topRows(2 * n).noalias() += dz.topRows(2 * n) * h_prev.transpose();
+  dw_hh.bottomRows(n).noalias() += dz.bottomRows(n) * h_prev.transpose();
+  db_hh.topRows(2 * n) += dz.topRows(2 * n).rowwise().sum();
+  db_hh.bottomRows(n) += dz.bottomRows(n).rowwise().sum();
+}
+
+}  // namespace ccrnn

@@ -1,0 +1,148 @@
+#pragma once
+#include <ccrnn/dni/tbptt.hpp>
+#include <ccrnn/model.tpp>
+#include <ccrnn/train/loss.tpp>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace ccrnn {
+
+namespace detail {
+template <class S>
+void resize_if_needed(Matrix<S>& m, Index rows, Index cols) {
+  if (m.rows() != rows || m.cols() != cols) m.setZero(rows, cols);
+}
+
+template <class S>
+void check_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings) {
+  const auto fail = [](const std::string& what) { throw std::invalid_argument("batch: " + what); };
+  if (batch.size < 1 || batch.length < 1) fail("empty batch");
+  if (batch.inputs.rows() != model.cortex.input_size() || batch.inputs.cols() != batch.size * batch.length)
+    fail("inputs must be " + std::to_string(model.cortex.input_size()) + " x " +
+         std::to_string(batch.size * batch.length) + ", got " + std::to_string(batch.inputs.rows()) + " x " +
+         std::to_string(batch.inputs.cols()));
+  if (static_cast<Index>(batch.supervised.size()) != batch.length) fail("supervised flags must have one entry per step");
+  if (settings.loss == LossKind::mse &&
+      (batch.targets.rows() != model.readout.output_size() || batch.targets.cols() != batch.inputs.cols()))
+    fail("regression targets must be output_size x B*L");
+  if (settings.loss == LossKind::cross_entropy && static_cast<Index>(batch.labels.size()) != batch.inputs.cols())
+    fail("labels must have one entry per column (B*L)");
+  if (settings.truncation < 1) fail("truncation length T must be >= 1");
+}
+}  // namespace detail
+
+template <class S>
+void begin_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings, TbpttWorkspace<S>& ws) {
+  detail::check_batch(model, batch, settings);
+  const Index b = batch.size, cols = b * batch.length, state = model.state_size();
+  ws.windows = window_count(batch.length, settings.truncation);
+  model.cortex.prepare(ws.cortex, b, batch.length);
+  detail::resize_if_needed(ws.outputs, model.readout.output_size(), cols);
+  detail::resize_if_needed(ws.output_grads, model.readout.output_size(), cols);
+  detail::resize_if_needed(ws.hidden_grads, model.cortex.hidden_size(), cols);
+  detail::resize_if_needed(ws.state_grad, state, b);
+  if (model.cerebellum) {
+    detail::resize_if_needed(ws.predictions, state, b * (ws.windows + 1));
+    detail::resize_if_needed(ws.targets, state, b * ws.windows);
+  }
+}
+
+template <class S>
+BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings,
+                              TbpttWorkspace<S>& ws, Index w_begin, Index w_end) {
+  const Index b = batch.size, length = batch.length, trunc = settings.truncation;
+  const Index t_begin = w_begin * trunc, t_end = std::min(w_end * trunc, length);
+  const Index segment_cols = (t_end - t_begin) * b, segment_windows = w_end - w_begin;
+  auto& params = model.params;
+  BatchStats stats;
+
+  // 1. Cortex and readout forward over the whole segment.
+  model.cortex.forward(params, batch.inputs, ws.cortex, t_begin, t_end);
+  const ConstBlockRef<S> hidden = model.cortex.outputs(ws.cortex);
+  model.readout.forward(params, hidden.middleCols(t_begin * b, segment_cols),
+                        ws.outputs.middleCols(t_begin * b, segment_cols));
+
+  // 2. Task losses and their gradients w.r.t. the readout, then w.r.t. the top layer's outputs.
+  for (Index w = w_begin; w < w_end; ++w)
+    stats.task_loss += window_loss<S>(settings.loss, ws.outputs, batch, w * trunc, std::min((w + 1) * trunc, length),
+                                      ws.output_grads);
+  model.readout.backward(params, ws.output_grads.middleCols(t_begin * b, segment_cols),
+                         ws.hidden_grads.middleCols(t_begin * b, segment_cols));
+
+  // 3. The cerebellum, once per boundary of the segment (starts of its windows and the segment end).
+  const bool cerebellum = model.cerebellum.has_value() && (settings.inject || settings.train_cerebellum);
+  const Matrix<S>* context = nullptr;
+  if (cerebellum) {
+    const Index boundaries = segment_windows + 1;
+    detail::resize_if_needed(ws.boundary_states, model.state_size(), boundaries * b);
+    for (Index j = 0; j < boundaries; ++j)
+      model.cortex.gather_state(ws.cortex, std::min((w_begin + j) * trunc, length), ws.boundary_states.middleCols(j * b, b));
+    if (model.config().context_size > 0) {
+      if (batch.context.rows() != model.config().context_size || batch.context.cols() != b)
+        throw std::invalid_argument("batch: cerebellar context must be context_size x B");
+      detail::resize_if_needed(ws.boundary_context, model.config().context_size, boundaries * b);
+      for (Index j = 0; j < boundaries; ++j) ws.boundary_context.middleCols(j * b, b) = batch.context;
+      context = &ws.boundary_context;
+    }
+    model.cerebellum->forward(params, ws.boundary_states, context, ws.cerebellum);
+    ws.predictions.middleCols(w_begin * b, boundaries * b) = ws.cerebellum.output;
+  }
+
+  // 4. Each window's backward pass, from its injected gradient; record the total gradient at its start.
+  const bool inject = cerebellum && settings.inject;
+  const bool need_start = cerebellum && settings.train_cerebellum;
+  for (Index w = w_begin; w < w_end; ++w) {
+    const Index t0 = w * trunc, t1 = std::min(t0 + trunc, length);
+    if (!inject && !need_start && supervised_steps(batch.supervised, t0, t1) == 0) {
+      // Nothing reaches this window (a cRNN window without feedback): its gradients are exactly zero.
+      for (auto& layer : ws.cortex.layers) layer.gate_grads.middleCols(t0 * b, (t1 - t0) * b).setZero();
+      continue;
+    }
+    if (inject)
+      ws.state_grad = ws.cerebellum.output.middleCols((w + 1 - w_begin) * b, b) * static_cast<S>(settings.sg_scale);
+    else
+      ws.state_grad.setZero();
+    model.cortex.backward(params, ws.hidden_grads, ws.state_grad, ws.cortex, t0, t1, need_start);
+    if (need_start) ws.targets.middleCols(w * b, b) = ws.state_grad;
+  }
+
+  // 5. Parameter gradients of cortex and readout: one wide product per weight for the whole segment.
+  model.cortex.accumulate_gradients(params, batch.inputs, ws.cortex, t_begin, t_end);
+  model.readout.accumulate_gradients(params, hidden.middleCols(t_begin * b, segment_cols),
+                                     ws.output_grads.middleCols(t_begin * b, segment_cols));
+
+  // 6. The cerebellum learns to predict the bootstrapped targets at the window starts:
+  //    loss = sum over batch and dims of (C(s0) - target)^2 (a sum over the batch, as the reference).
+  if (need_start) {
+    const Index cols = segment_windows * b;
+    detail::resize_if_needed(ws.cerebellum_grads, model.state_size(), cols);
+    ws.cerebellum_grads = ws.cerebellum.output.leftCols(cols) - ws.targets.middleCols(w_begin * b, cols);
+    stats.cerebellar_loss = static_cast<double>(ws.cerebellum_grads.squaredNorm());
+    ws.cerebellum_grads *= S(2);
+    model.cerebellum->backward(params, ws.boundary_states, context, ws.cerebellum_grads, ws.cerebellum);
+  }
+  return stats;
+}
+
+template <class S>
+BatchStats accumulate_batch_gradients(Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings,
+                                      TbpttWorkspace<S>& ws) {
+  begin_batch(model, batch, settings, ws);
+  BatchStats stats = accumulate_windows(model, batch, settings, ws, 0, ws.windows);
+  stats.training_error = training_error<S>(settings.loss, ws.outputs, batch);
+  return stats;
+}
+
+template <class S>
+void predict(const Model<S>& model, const Batch<S>& batch, TbpttWorkspace<S>& ws) {
+  if (batch.inputs.rows() != model.cortex.input_size() || batch.inputs.cols() != batch.size * batch.length)
+    throw std::invalid_argument("predict: inputs have the wrong shape");
+  model.cortex.prepare(ws.cortex, batch.size, batch.length);
+  detail::resize_if_needed(ws.outputs, model.readout.output_size(), batch.size * batch.length);
+  model.cortex.forward(model.params, batch.inputs, ws.cortex, 0, batch.length);
+  model.readout.forward(model.params, model.cortex.outputs(ws.cortex), ws.outputs);
+}
+
+}  // namespace ccrnn

@@ -1,0 +1,37 @@
+#pragma once
+#include <ccrnn/cerebellum/cerebellum.tpp>
+#include <ccrnn/cortex/cortex.tpp>
+#include <ccrnn/model.hpp>
+
+namespace ccrnn {
+
+template <class S>
+Model<S>::Model(const ModelConfig& config)
+    : cortex(config.cell, config.input_size, config.hidden_size, config.layers),
+      readout(config.hidden_size, config.output_size),
+      config_(config) {
+  if (config.output_size < 1) throw std::invalid_argument("model: output size must be >= 1");
+  cortex.register_parameters(params);
+  readout.register_parameters(params);
+  cortex_range_ = Range{0, params.size()};
+  if (config.cerebellum) {
+    cerebellum.emplace(CerebellumConfig{cortex.state_size(), config.cerebellum_hidden, config.cerebellum_layers,
+                                        config.fibres, config.context_size});
+    cerebellum->register_parameters(params);
+  }
+  cerebellum_range_ = Range{cortex_range_.end, params.size()};
+}
+
+template <class S>
+void Model<S>::initialise(std::uint64_t seed) {
+  Rng cortex_rng(seed, Stream::cortex_init);
+  cortex.initialise(params, cortex_rng);
+  readout.initialise(params, cortex_rng);
+  if (cerebellum) {
+    Rng init_rng(seed, Stream::cerebellum_init), fibre_rng(seed, Stream::fibres);
+    cerebellum->initialise(params, init_rng, fibre_rng);
+  }
+  params.zero_grad();
+}
+
+}  // namespace ccrnn

@@ -1,0 +1,29 @@
+#pragma once
+// One batch of sequences in ccrnn's layout, and which steps carry feedback.
+#include <ccrnn/core/types.hpp>
+
+#include <vector>
+
+namespace ccrnn {
+
+enum class LossKind { mse, cross_entropy };
+
+template <class S>
+struct Batch {
+  Index size = 0;    // B
+  Index length = 0;  // L
+  Matrix<S> inputs;  // input_size x B*L, step t in columns [tB, (t+1)B)
+  Matrix<S> targets;        // output_size x B*L regression targets (MSE)
+  std::vector<int> labels;  // B*L class labels (cross-entropy); -1 where there is none
+  std::vector<unsigned char> supervised;  // L flags: 1 where step t carries feedback (same for all samples)
+  Matrix<S> context;        // context_size x B, optional cerebellar context (one column per sample)
+};
+
+/// Steps t with t % interval == 0 carry feedback (interval <= 1: every step).
+inline std::vector<unsigned char> sparse_feedback(Index length, Index interval) {
+  std::vector<unsigned char> flags(static_cast<size_t>(length), 0);
+  for (Index t = 0; t < length; ++t) flags[static_cast<size_t>(t)] = interval <= 1 || t % interval == 0;
+  return flags;
+}
+
+}  // namespace ccrnn

@@ -1,0 +1,33 @@
+// Explicit instantiations of the cortex for float (runs) and double (gradient checks).
+#include <ccrnn/cortex/cortex.tpp>
+
+#include <stdexcept>
+
+namespace ccrnn {
+
+CellType parse_cell_type(const std::string& name) {
+  if (name == "lstm") return CellType::lstm;
+  if (name == "tanh") return CellType::tanh;
+  if (name == "gru") return CellType::gru;
+  throw std::invalid_argument("unknown cell type '" + name + "' (expected lstm, tanh or gru)");
+}
+
+std::string to_string(CellType cell) {
+  switch (cell) {
+    case CellType::lstm: return "lstm";
+    case CellType::tanh: return "tanh";
+    case CellType::gru: return "gru";
+  }
+  return "?";
+}
+
+
+template class LstmLayer<float>;
+template class LstmLayer<double>;
+template class TanhLayer<float>;
+template class TanhLayer<double>;
+template class GruLayer<float>;
+template class GruLayer<double>;
+template class Cortex<float>;
+template class Cortex<double>;
+}  // namespace ccrnn

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package ccrnn needs to build, test and plot, and nothing else.
+# Idempotent: packages already present are skipped, so a warm machine pays only a dpkg query.
+# Usage: scripts/setup.sh [--with-torch]   (--with-torch adds the PyTorch peer used by bench/ and by
+# scripts that regenerate the golden files; the test suite itself never needs torch)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libeigen3-dev libhdf5-dev libboost-program-options-dev libboost-dev catch2
+  python3-numpy python3-h5py python3-matplotlib
+)
+if [[ "${1:-}" == "--with-torch" ]]; then
+  packages+=(python3-torch libopenblas0-openmp)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup: done"

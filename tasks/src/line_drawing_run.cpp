@@ -1,0 +1,101 @@
+#include <ccrnn/tasks/line_drawing_run.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <string>
+
+namespace ccrnn::tasks {
+
+double dense_squared_error(const Matrix<float>& outputs, const Matrix<float>& targets) {
+  // Squared Euclidean error per (sample, step), averaged: sum of squares / number of columns.
+  return (outputs.cast<double>() - targets.cast<double>()).squaredNorm() / static_cast<double>(outputs.cols());
+}
+
+namespace {
+
+std::vector<int> repeated_cues(Index repeats) {
+  std::vector<int> out;
+  for (Index r = 0; r < repeats; ++r)
+    for (int c : LineDrawing::cues()) out.push_back(c);
+  return out;
+}
+
+std::vector<int> random_cues(Rng& rng, Index n) {
+  std::vector<int> out(static_cast<size_t>(n));
+  for (auto& c : out) c = static_cast<int>(rng.uniform_int(-3, 3));
+  return out;
+}
+
+/// Column block of sample j as a 2 x L trajectory (time-major layout: step t at column t*B + j).
+Eigen::MatrixXd trajectory_of(const Matrix<float>& outputs, Index batch, Index length, Index j) {
+  Eigen::MatrixXd traj(2, length);
+  for (Index t = 0; t < length; ++t) traj.col(t) = outputs.col(t * batch + j).cast<double>();
+  return traj;
+}
+
+}  // namespace
+
+LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::uint64_t seed,
+                                      const EpochCallback& on_epoch) {
+  if (config.epochs < 1) throw std::invalid_argument("line drawing: epochs must be >= 1");
+  if (config.batch_size < 1 || config.train_size < 1 || config.validation_size < 1 || config.test_repeats < 1)
+    throw std::invalid_argument("line drawing: batch, train, validation and test sizes must be >= 1");
+  const auto start = std::chrono::steady_clock::now();
+  const LineDrawing task(config.task);
+  const Index length = config.task.length;
+
+  ModelConfig model_config = config.model;
+  model_config.input_size = 1;
+  model_config.output_size = 2;
+  Model<float> model(model_config);
+  model.initialise(seed);
+  TrainerConfig trainer_config = config.trainer;
+  trainer_config.loss = LossKind::mse;
+  Trainer<float> trainer(model, trainer_config);
+
+  Rng data_rng(seed, Stream::data);
+  Rng validation_rng(seed, Stream::validation);
+  Rng test_rng(seed, Stream::test);
+  const Batch<float> validation = task.make_batch<float>(random_cues(validation_rng, config.validation_size),
+                                                         &validation_rng, true);
+  const Batch<float> test = task.make_batch<float>(repeated_cues(config.test_repeats), &test_rng, true);
+  TbpttWorkspace<float> eval_ws;
+
+  LineDrawingRunResult result;
+  result.seed = seed;
+  for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+    trainer.set_epoch(epoch);
+    double error_sum = 0.0;
+    int batches = 0;
+    for (Index done = 0; done < config.train_size; done += config.batch_size, ++batches) {
+      const Batch<float> batch = task.sample_batch<float>(data_rng, std::min(config.batch_size, config.train_size - done));
+      error_sum += trainer.train_batch(batch).training_error;
+    }
+    const double train_error = error_sum / batches;
+    predict(model, validation, eval_ws);
+    const double val_error = dense_squared_error(eval_ws.outputs, validation.targets);
+    if (!std::isfinite(train_error) || !std::isfinite(val_error))
+      throw DivergenceError("seed " + std::to_string(seed) + " diverged at epoch " + std::to_string(epoch) +
+                            " (training error " + std::to_string(train_error) + "); try a smaller --lr or --clip");
+    result.train_error.push_back(train_error);
+    result.val_error.push_back(val_error);
+    if (on_epoch) on_epoch(epoch, train_error, val_error);
+  }
+
+  predict(model, test, eval_ws);
+  std::vector<Eigen::MatrixXd> drawn, targets;
+  const std::vector<int> test_cues = repeated_cues(config.test_repeats);
+  for (Index j = 0; j < test.size; ++j) {
+    drawn.push_back(trajectory_of(eval_ws.outputs, test.size, length, j));
+    targets.push_back(task.target(test_cues[static_cast<size_t>(j)]));
+  }
+  result.test = drawing_metrics(drawn, targets);
+
+  const Batch<float> cue_batch = task.make_batch<float>(LineDrawing::cues(), nullptr, true);
+  predict(model, cue_batch, eval_ws);
+  for (Index j = 0; j < cue_batch.size; ++j) result.trajectories.push_back(trajectory_of(eval_ws.outputs, cue_batch.size, length, j));
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace ccrnn::tasks
