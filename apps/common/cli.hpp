@@ -4,6 +4,8 @@
 #include <boost/program_options.hpp>
 
 #include <atomic>
+#include <cstdio>
+#include <type_traits>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -14,6 +16,19 @@
 namespace ccrnn::apps {
 
 namespace po = boost::program_options;
+
+/// An option bound to target whose --help default is the target's current value, doubles shown as %g
+/// (Boost would print 0.1 as 0.10000000000000001).
+template <class T>
+po::typed_value<T>* option_with_default(T* target) {
+  if constexpr (std::is_floating_point_v<T>) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(*target));
+    return po::value(target)->default_value(*target, text);
+  } else {
+    return po::value(target)->default_value(*target);
+  }
+}
 
 /// Exit codes: 0 success, 1 run-time failure (bad data, divergence, I/O), 2 bad usage.
 enum ExitCode : int { exit_ok = 0, exit_failure = 1, exit_usage = 2 };

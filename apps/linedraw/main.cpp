@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace {
 
@@ -53,39 +54,39 @@ struct Options {
 po::options_description describe(Options& o) {
   po::options_description model("Model");
   model.add_options()
-      ("model", po::value(&o.models)->default_value(o.models), "models to train, a comma list of crnn (cortex alone) and ccrnn (cortex + cerebellum)")
-      ("cell", po::value(&o.cell)->default_value(o.cell), "cortical cell: lstm, tanh or gru")
-      ("hidden", po::value(&o.hidden)->default_value(o.hidden), "cortical units N per layer")
-      ("layers", po::value(&o.layers)->default_value(o.layers), "cortical layers")
-      ("cerebellum-hidden", po::value(&o.cerebellum_hidden)->default_value(o.cerebellum_hidden), "granule units M per cerebellar layer")
-      ("cerebellum-layers", po::value(&o.cerebellum_layers)->default_value(o.cerebellum_layers), "cerebellar hidden (granule) layers k")
-      ("fibres", po::value(&o.fibres)->default_value(o.fibres), "mossy fibres (inputs) per granule unit; 0 = dense")
-      ("sg-scale", po::value(&o.sg_scale)->default_value(o.sg_scale), "scale gamma of the injected synthetic gradient");
+      ("model", option_with_default(&o.models), "models to train, a comma list of crnn (cortex alone) and ccrnn (cortex + cerebellum)")
+      ("cell", option_with_default(&o.cell), "cortical cell: lstm, tanh or gru")
+      ("hidden", option_with_default(&o.hidden), "cortical units N per layer")
+      ("layers", option_with_default(&o.layers), "cortical layers")
+      ("cerebellum-hidden", option_with_default(&o.cerebellum_hidden), "granule units M per cerebellar layer")
+      ("cerebellum-layers", option_with_default(&o.cerebellum_layers), "cerebellar hidden (granule) layers k")
+      ("fibres", option_with_default(&o.fibres), "mossy fibres (inputs) per granule unit; 0 = dense")
+      ("sg-scale", option_with_default(&o.sg_scale), "scale gamma of the injected synthetic gradient");
   po::options_description task("Task and training");
   task.add_options()
-      ("T", po::value(&o.truncation)->default_value(o.truncation), "truncation window: gradients flow back at most T steps")
-      ("feedback-interval", po::value(&o.feedback_interval)->default_value(o.feedback_interval), "feedback at steps t with t % interval == 0 (1 = every step)")
-      ("noise", po::value(&o.noise)->default_value(o.noise), "std of Gaussian input noise on steps t >= 1")
-      ("epochs", po::value(&o.epochs)->default_value(o.epochs), "training epochs")
-      ("batch", po::value(&o.batch)->default_value(o.batch), "samples per batch")
-      ("train-size", po::value(&o.train_size)->default_value(o.train_size), "fresh training samples per epoch")
-      ("val-size", po::value(&o.val_size)->default_value(o.val_size), "validation samples (dense error every epoch)")
-      ("test-repeats", po::value(&o.test_repeats)->default_value(o.test_repeats), "test set: each of the 7 cues this many times")
-      ("optimizer", po::value(&o.optimizer)->default_value(o.optimizer), "adam, rmsprop or sgd")
-      ("lr", po::value(&o.lr)->default_value(o.lr), "learning rate")
-      ("beta1", po::value(&o.beta1)->default_value(o.beta1), "Adam beta1")
-      ("beta2", po::value(&o.beta2)->default_value(o.beta2), "Adam beta2 (reference 0.98)")
-      ("eps", po::value(&o.eps)->default_value(o.eps), "Adam/RMSprop epsilon (reference 1e-9)")
-      ("momentum", po::value(&o.momentum)->default_value(o.momentum), "RMSprop/SGD momentum")
-      ("clip", po::value(&o.clip)->default_value(o.clip), "global gradient-norm clip over all learning parameters; 0 = none")
+      ("T", option_with_default(&o.truncation), "truncation window: gradients flow back at most T steps")
+      ("feedback-interval", option_with_default(&o.feedback_interval), "feedback at steps t with t % interval == 0 (1 = every step)")
+      ("noise", option_with_default(&o.noise), "std of Gaussian input noise on steps t >= 1")
+      ("epochs", option_with_default(&o.epochs), "training epochs")
+      ("batch", option_with_default(&o.batch), "samples per batch")
+      ("train-size", option_with_default(&o.train_size), "fresh training samples per epoch")
+      ("val-size", option_with_default(&o.val_size), "validation samples (dense error every epoch)")
+      ("test-repeats", option_with_default(&o.test_repeats), "test set: each of the 7 cues this many times")
+      ("optimizer", option_with_default(&o.optimizer), "adam, rmsprop or sgd")
+      ("lr", option_with_default(&o.lr), "learning rate")
+      ("beta1", option_with_default(&o.beta1), "Adam beta1")
+      ("beta2", option_with_default(&o.beta2), "Adam beta2 (reference 0.98)")
+      ("eps", option_with_default(&o.eps), "Adam/RMSprop epsilon (reference 1e-9)")
+      ("momentum", option_with_default(&o.momentum), "RMSprop/SGD momentum")
+      ("clip", option_with_default(&o.clip), "global gradient-norm clip over all learning parameters; 0 = none")
       ("step-per-window", po::bool_switch(&o.step_per_window), "one optimizer step after every window instead of per batch")
-      ("lesion-epoch", po::value(&o.lesion_epoch)->default_value(o.lesion_epoch), "cerebellar lesion from this epoch on (no injection, no learning); 0 = never")
-      ("io-lesion-epoch", po::value(&o.io_lesion_epoch)->default_value(o.io_lesion_epoch), "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never");
+      ("lesion-epoch", option_with_default(&o.lesion_epoch), "cerebellar lesion from this epoch on (no injection, no learning); 0 = never")
+      ("io-lesion-epoch", option_with_default(&o.io_lesion_epoch), "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never");
   po::options_description run("Runs and output");
   run.add_options()
-      ("seeds", po::value(&o.seeds)->default_value(o.seeds), "a count N (seeds 1..N) or a list such as 1,4,7 or 3-7")
-      ("threads", po::value(&o.threads)->default_value(o.threads), "runs in parallel (one seed per thread); 0 = all cores")
-      ("out", po::value(&o.out)->default_value(o.out), "HDF5 results file (written atomically)")
+      ("seeds", option_with_default(&o.seeds), "a count N (seeds 1..N) or a list such as 1,4,7 or 3-7")
+      ("threads", option_with_default(&o.threads), "runs in parallel (one seed per thread); 0 = all cores")
+      ("out", option_with_default(&o.out), "HDF5 results file (written atomically)")
       ("overwrite", po::bool_switch(&o.overwrite), "replace --out if it exists (otherwise refuse)")
       ("quiet", po::bool_switch(&o.quiet), "no progress output");
   po::options_description all;
@@ -214,6 +215,7 @@ int main(int argc, char** argv) {
   po::options_description description = describe(options);
   po::variables_map vm;
   Plan plan;
+  std::optional<io::AtomicOutput> output;
   try {
     if (!parse_options(argc, argv, "ccrnn-linedraw",
                        "Line drawing (Boven et al. 2023): a cue at t=0 asks for one of 7 straight lines over 10 steps.\n"
@@ -222,13 +224,13 @@ int main(int argc, char** argv) {
                        description, vm))
       return exit_ok;
     plan = validate(options, vm);
-  } catch (const UsageError& e) {
+    output.emplace(options.out, options.overwrite);  // refuse an existing result now, not after the runs
+  } catch (const std::exception& e) {
     std::cerr << "ccrnn-linedraw: " << e.what() << "\nTry 'ccrnn-linedraw --help'.\n";
     return exit_usage;
   }
 
   try {
-    io::AtomicOutput output(options.out, options.overwrite);  // fails now, not after hours of training
     struct Job {
       std::string model;
       std::uint64_t seed;
@@ -260,13 +262,13 @@ int main(int argc, char** argv) {
     std::map<std::string, std::vector<tasks::LineDrawingRunResult>> by_model;
     for (size_t i = 0; i < jobs.size(); ++i) by_model[jobs[i].model].push_back(outcomes[i]);
     {
-      io::File file = io::File::create(output.temp_path());
+      io::File file = io::File::create(output->temp_path());
       io::Group root = file.root();
       write_run_attributes(root, vm, "ccrnn-linedraw");
       write_line_drawing_results(root, tasks::LineDrawing(plan.base.task), by_model);
       file.close();
     }
-    output.commit();
+    output->commit();
     print_summary(plan, by_model);
     std::printf("results: %s\n", options.out.c_str());
     return exit_ok;

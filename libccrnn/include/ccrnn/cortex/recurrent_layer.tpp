@@ -4,6 +4,7 @@
 #include <ccrnn/cortex/lstm_layer.hpp>
 #include <ccrnn/cortex/recurrent_layer.hpp>
 #include <ccrnn/cortex/tanh_layer.hpp>
+#include <ccrnn/core/columns.hpp>
 #include <ccrnn/core/init.hpp>
 
 #include <cmath>
@@ -82,18 +83,22 @@ void LstmLayer<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& in
   proj.colwise() += (params.value(this->b_ih_) + params.value(this->b_hh_)).col(0);
   for (Index t = t0; t < t1; ++t) {
     auto act = trace.activations.middleCols(t * b, b);
-    auto gates = act.topRows(4 * n);
-    gates = proj.middleCols((t - t0) * b, b);
-    gates.noalias() += w_hh * trace.states.topRows(n).middleCols(t * b, b);
-    act.topRows(2 * n) = act.topRows(2 * n).array().logistic();
-    act.middleRows(2 * n, n) = act.middleRows(2 * n, n).array().tanh();
-    act.middleRows(3 * n, n) = act.middleRows(3 * n, n).array().logistic();
+    act.topRows(4 * n) = proj.middleCols((t - t0) * b, b);
+    act.topRows(4 * n).noalias() += w_hh * trace.states.topRows(n).middleCols(t * b, b);
+    auto prev = trace.states.middleCols(t * b, b);
     auto next = trace.states.middleCols((t + 1) * b, b);
-    const auto i = act.topRows(n).array(), f = act.middleRows(n, n).array(), g = act.middleRows(2 * n, n).array(),
-               o = act.middleRows(3 * n, n).array();
-    next.bottomRows(n) = f * trace.states.bottomRows(n).middleCols(t * b, b).array() + i * g;
-    act.bottomRows(n) = next.bottomRows(n).array().tanh();
-    next.topRows(n) = o * act.bottomRows(n).array();
+    for (Index j = 0; j < b; ++j) {
+      auto i = column_segment(act, j, 0, n), f = column_segment(act, j, n, n), g = column_segment(act, j, 2 * n, n),
+           o = column_segment(act, j, 3 * n, n), tanh_c = column_segment(act, j, 4 * n, n);
+      i = i.logistic();
+      f = f.logistic();
+      g = g.tanh();
+      o = o.logistic();
+      auto c = column_segment(next, j, n, n);
+      c = f * column_segment(prev, j, n, n) + i * g;
+      tanh_c = c.tanh();
+      column_segment(next, j, 0, n) = o * tanh_c;
+    }
   }
 }
 
@@ -103,22 +108,25 @@ void LstmLayer<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& o
                             bool need_input_grads) const {
   const Index n = this->hidden_size(), b = trace.batch;
   const auto w_hh = params.value(this->w_hh_);
-  auto dh = state_grad.topRows(n);
-  auto dc = state_grad.bottomRows(n);
+  auto dh_all = state_grad.topRows(n);
   for (Index t = t1 - 1; t >= t0; --t) {
-    dh += output_grads.middleCols(t * b, b);
+    dh_all += output_grads.middleCols(t * b, b);
     const auto act = trace.activations.middleCols(t * b, b);
-    const auto i = act.topRows(n).array(), f = act.middleRows(n, n).array(), g = act.middleRows(2 * n, n).array(),
-               o = act.middleRows(3 * n, n).array(), tanh_c = act.bottomRows(n).array();
-    const auto c_prev = trace.states.bottomRows(n).middleCols(t * b, b).array();
+    const auto prev = trace.states.middleCols(t * b, b);
     auto dz = trace.gate_grads.middleCols(t * b, b);
-    dz.middleRows(3 * n, n) = dh.array() * tanh_c * o * (1 - o);
-    dc.array() += dh.array() * o * (1 - tanh_c.square());
-    dz.topRows(n) = dc.array() * g * i * (1 - i);
-    dz.middleRows(n, n) = dc.array() * c_prev * f * (1 - f);
-    dz.middleRows(2 * n, n) = dc.array() * i * (1 - g.square());
-    dc.array() *= f;
-    if (t > t0 || need_start_grad) dh.noalias() = w_hh.transpose() * dz;
+    for (Index j = 0; j < b; ++j) {
+      const auto i = column_segment(act, j, 0, n), f = column_segment(act, j, n, n), g = column_segment(act, j, 2 * n, n),
+                 o = column_segment(act, j, 3 * n, n), tanh_c = column_segment(act, j, 4 * n, n);
+      const auto c_prev = column_segment(prev, j, n, n);
+      auto dh = column_segment(state_grad, j, 0, n), dc = column_segment(state_grad, j, n, n);
+      column_segment(dz, j, 3 * n, n) = dh * tanh_c * o * (1 - o);
+      dc += dh * o * (1 - tanh_c.square());
+      column_segment(dz, j, 0, n) = dc * g * i * (1 - i);
+      column_segment(dz, j, n, n) = dc * c_prev * f * (1 - f);
+      column_segment(dz, j, 2 * n, n) = dc * i * (1 - g.square());
+      dc *= f;
+    }
+    if (t > t0 || need_start_grad) dh_all.noalias() = w_hh.transpose() * dz;
   }
   if (need_input_grads) {
     const Index cols = (t1 - t0) * b;
