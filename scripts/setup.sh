@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libeigen3-dev libhdf5-dev libboost-program-options-dev libboost-dev catch2
-  python3-numpy python3-h5py python3-matplotlib
+  python3-numpy python3-h5py python3-matplotlib python3-pytest
 )
 if [[ "${1:-}" == "--with-torch" ]]; then
   packages+=(python3-torch libopenblas0-openmp)

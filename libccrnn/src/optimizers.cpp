@@ -34,47 +34,49 @@ Optimizer<S>::Optimizer(const OptimizerConfig& config, Index size) : config_(con
 template <class S>
 void Optimizer<S>::step(Vector<S>& values, const Vector<S>& grads, std::span<const Range> ranges) {
   ++steps_;
-  const S lr = static_cast<S>(config_.lr);
+  // One pass over memory per parameter (these buffers exceed the L2 cache); plain loops that the
+  // compiler vectorises. Formulas and their order follow torch.optim.
+  S* p = values.data();
+  const S* g = grads.data();
+  S* first = first_.data();
+  S* second = second_.data();
+  const S lr = static_cast<S>(config_.lr), eps = static_cast<S>(config_.eps), mu = static_cast<S>(config_.momentum);
   for (const Range& r : ranges) {
-    auto p = values.segment(r.begin, r.size()).array();
-    const auto g = grads.segment(r.begin, r.size()).array();
-    auto a = first_.segment(r.begin, r.size()).array();
-    auto b = second_.segment(r.begin, r.size()).array();
     switch (config_.kind) {
       case OptimizerKind::adam: {
-        // torch.optim.Adam (single-tensor path): step_size = lr / bc1; denom = sqrt(v) / sqrt(bc2) + eps.
+        // Adam (single-tensor path): m, v; step_size = lr / (1 - b1^t); denom = sqrt(v) / sqrt(1 - b2^t) + eps.
         const S b1 = static_cast<S>(config_.beta1), b2 = static_cast<S>(config_.beta2);
-        const double bc1 = 1.0 - std::pow(config_.beta1, static_cast<double>(steps_));
-        const double bc2 = 1.0 - std::pow(config_.beta2, static_cast<double>(steps_));
-        a = b1 * a + (1 - b1) * g;
-        b = b2 * b + (1 - b2) * g.square();
-        const S step_size = static_cast<S>(config_.lr / bc1);
-        const S bc2_sqrt = static_cast<S>(std::sqrt(bc2));
-        p -= step_size * a / ((b.sqrt() / bc2_sqrt) + static_cast<S>(config_.eps));
+        const S step_size = static_cast<S>(config_.lr / (1.0 - std::pow(config_.beta1, static_cast<double>(steps_))));
+        const S bc2_sqrt = static_cast<S>(std::sqrt(1.0 - std::pow(config_.beta2, static_cast<double>(steps_))));
+        for (Index i = r.begin; i < r.end; ++i) {
+          first[i] = b1 * first[i] + (1 - b1) * g[i];
+          second[i] = b2 * second[i] + (1 - b2) * g[i] * g[i];
+          p[i] -= step_size * first[i] / (std::sqrt(second[i]) / bc2_sqrt + eps);
+        }
         break;
       }
       case OptimizerKind::rmsprop: {
-        // torch.optim.RMSprop with momentum: v = alpha v + (1-alpha) g^2; buf = mu buf + g / (sqrt(v) + eps).
-        const S alpha = static_cast<S>(config_.alpha), mu = static_cast<S>(config_.momentum);
-        a = alpha * a + (1 - alpha) * g.square();
-        const auto scaled = (g / (a.sqrt() + static_cast<S>(config_.eps))).eval();
-        if (config_.momentum > 0) {
-          b = mu * b + scaled;
-          p -= lr * b;
-        } else {
-          p -= lr * scaled;
+        // RMSprop: v = alpha v + (1 - alpha) g^2; with momentum buf = mu buf + g / (sqrt(v) + eps), p -= lr buf.
+        const S alpha = static_cast<S>(config_.alpha);
+        const bool momentum = config_.momentum > 0;
+        for (Index i = r.begin; i < r.end; ++i) {
+          first[i] = alpha * first[i] + (1 - alpha) * g[i] * g[i];
+          const S scaled = g[i] / (std::sqrt(first[i]) + eps);
+          if (momentum) {
+            second[i] = mu * second[i] + scaled;
+            p[i] -= lr * second[i];
+          } else {
+            p[i] -= lr * scaled;
+          }
         }
         break;
       }
       case OptimizerKind::sgd: {
-        // torch.optim.SGD with momentum and no dampening: buf = mu buf + g (buf starts at zero, so the
-        // first step gives buf = g as in PyTorch).
-        const S mu = static_cast<S>(config_.momentum);
-        if (config_.momentum > 0) {
-          a = mu * a + g;
-          p -= lr * a;
-        } else {
-          p -= lr * g;
+        // SGD with momentum, no dampening: buf = mu buf + g (buf starts at zero, so the first step gives
+        // buf = g as in PyTorch); p -= lr buf.
+        for (Index i = r.begin; i < r.end; ++i) {
+          first[i] = mu * first[i] + g[i];
+          p[i] -= lr * first[i];
         }
         break;
       }
@@ -84,9 +86,10 @@ void Optimizer<S>::step(Vector<S>& values, const Vector<S>& grads, std::span<con
 
 template <class S>
 double global_norm(const Vector<S>& grads, std::span<const Range> ranges) {
+  // Each range's sum of squares in the working precision (as torch), vectorised in a fixed order so the
+  // result is reproducible; ranges are combined in double.
   double sum = 0.0;
-  for (const Range& r : ranges)
-    for (Index i = r.begin; i < r.end; ++i) sum += static_cast<double>(grads[i]) * static_cast<double>(grads[i]);
+  for (const Range& r : ranges) sum += static_cast<double>(grads.segment(r.begin, r.size()).squaredNorm());
   return std::sqrt(sum);
 }
 
