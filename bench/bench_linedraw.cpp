@@ -30,8 +30,9 @@ double flops_per_batch(const ModelConfig& m, Index batch, Index length, Index tr
     const double windows = static_cast<double>((length + truncation - 1) / truncation);
     const double s = 2 * n, h = static_cast<double>(m.cerebellum_hidden), k = static_cast<double>(m.cerebellum_layers);
     const double per_column = s * h + (k - 1) * h * h + h * s;  // one evaluation
-    macs += (windows + 1) * b * per_column;                     // forward at every boundary
-    macs += windows * b * (per_column + (per_column - s * h));  // weight grads + input grads (not of layer 0)
+    // once per boundary; the all-zero initial state is a single column (see dni/tbptt.tpp)
+    macs += (windows * b + 1) * per_column;                            // forward
+    macs += ((windows - 1) * b + 1) * (per_column + (per_column - s * h));  // weight + input grads (not layer 0)
   }
   return 2 * macs;
 }

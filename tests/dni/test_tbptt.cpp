@@ -163,19 +163,31 @@ TEST_CASE("tbptt: ccRNN gradients equal finite differences of the windowed objec
   //                     with s0_w and P_w = C(s1_w) held at their unperturbed values;
   //   cerebellum:       G(phi) = sum_w || C_phi(s0_w) - target_w ||^2 with the targets held fixed;
   //   targets:          target_w = dF_w / ds0_w.
-  const Index B = 2, L = 5, T = 2;
+  // Variants: 1 or 2 cortical layers, and (1 layer) a cerebellar context input (one column per sample).
+  const Index B = 2, L = 5, T = 2, kContext = 2;
   const double gamma = 0.1;
+  struct Variant {
+    Index layers;
+    bool context;
+  };
   for (CellType cell : kCells) {
     for (LossKind kind : {LossKind::mse, LossKind::cross_entropy}) {
-      for (Index layers : {Index{1}, Index{2}}) {
-        DYNAMIC_SECTION(to_string(cell) << ", " << loss_name(kind) << ", " << layers << " layer(s)") {
-          const ModelConfig config = small_config(cell, true, kind, layers);
+      for (const Variant variant : {Variant{1, false}, Variant{2, false}, Variant{1, true}}) {
+        const Index layers = variant.layers;
+        DYNAMIC_SECTION(to_string(cell) << ", " << loss_name(kind) << ", " << layers << " layer(s)"
+                                        << (variant.context ? ", context" : "")) {
+          ModelConfig config = small_config(cell, true, kind, layers);
+          if (variant.context) config.context_size = kContext;
           Model<double> model(config);
-          const std::uint64_t seed = 40 + static_cast<std::uint64_t>(cell) * 4 + (kind == LossKind::mse ? 0 : 2) +
-                                     static_cast<std::uint64_t>(layers);
+          const std::uint64_t seed = 40 + static_cast<std::uint64_t>(cell) * 8 + (kind == LossKind::mse ? 0 : 4) +
+                                     static_cast<std::uint64_t>(layers) + (variant.context ? 2 : 0);
           prepare_model(model, seed, 0.5);
           model.params.values().head(model.cortex_range().end) *= 2.0;  // U(-2/sqrt(N), ..): less linear
-          const Batch<double> batch = make_batch(config, kind, B, L, seed);
+          Batch<double> batch = make_batch(config, kind, B, L, seed);
+          if (variant.context) {
+            Rng rng(seed, Stream::validation);
+            batch.context = normal_matrix(rng, kContext, B);
+          }
           const TbpttSettings settings = make_settings(T, kind);
           TbpttWorkspace<double> ws;
           model.params.zero_grad();
@@ -231,15 +243,22 @@ TEST_CASE("tbptt: ccRNN gradients equal finite differences of the windowed objec
           Matrix<double> starts(model.state_size(), B * ws.windows);
           for (Index w = 0; w < ws.windows; ++w) starts.middleCols(w * B, B) = s0[static_cast<size_t>(w)];
           const Matrix<double> targets = ws.targets;
+          Matrix<double> context;  // the batch's context, once per window start
+          const Matrix<double>* context_ptr = nullptr;
+          if (variant.context) {
+            context.resize(kContext, B * ws.windows);
+            for (Index w = 0; w < ws.windows; ++w) context.middleCols(w * B, B) = batch.context;
+            context_ptr = &context;
+          }
           CerebellumTrace<double> ctrace;
-          model.cerebellum->forward(model.params, starts, nullptr, ctrace);
+          model.cerebellum->forward(model.params, starts, context_ptr, ctrace);
           CHECK(relative_difference(ctrace.output, ws.predictions.leftCols(B * ws.windows)) <= 1e-14);  // other blocking
           CHECK(stats.cerebellar_loss == Approx((ctrace.output - targets).squaredNorm()).epsilon(1e-13));
           std::vector<Matrix<double>> pattern;
           for (const auto& h : ctrace.hidden) pattern.push_back((h.array() > 0).cast<double>().matrix());
           bool crossed = false;
           const auto G = [&] {
-            model.cerebellum->forward(model.params, starts, nullptr, ctrace);
+            model.cerebellum->forward(model.params, starts, context_ptr, ctrace);
             for (size_t i = 0; i < pattern.size(); ++i)
               if ((ctrace.hidden[i].array() > 0).cast<double>().matrix() != pattern[i]) crossed = true;
             return (ctrace.output - targets).squaredNorm();
@@ -254,6 +273,10 @@ TEST_CASE("tbptt: ccRNN gradients equal finite differences of the windowed objec
           CHECK(cereb_report.checked == model.cerebellum_range().size());
           CHECK(cereb_report.max_rel_error < 1e-6);
           CHECK(cereb_report.max_abs_gradient > 1e-2);
+          if (variant.context) {
+            const int id = model.params.id("cerebellum.context.weight");
+            CHECK(analytic.segment(model.params.slot(id).offset, model.params.slot(id).size()).cwiseAbs().maxCoeff() > 1e-3);
+          }
         }
       }
     }

@@ -69,8 +69,16 @@ void LstmLayer<S>::register_parameters(ParamSet<S>& params, const std::string& p
 template <class S>
 void LstmLayer<S>::prepare(LayerTrace<S>& trace, Index batch, Index length) const {
   const Index n = this->hidden_size();
-  // activations: i, f, g, o after their nonlinearities, then tanh(c_new)
-  detail::prepare_trace(trace, 2 * n, 4 * n, 5 * n, this->input_size(), batch, length);
+  // activations: the gates i, f, g, o after their nonlinearities (4N rows, so one step's block is
+  // contiguous); cell_activations: tanh of the new cell state.
+  detail::prepare_trace(trace, 2 * n, 4 * n, 4 * n, this->input_size(), batch, length);
+  detail::ensure_shape(trace.cell_activations, n, batch * length);
+  if (trace.gate_scale.rows() != 4 * n || trace.gate_scale.cols() != batch) {
+    // logistic(x) = 0.5 tanh(x / 2) + 0.5, so all four gates are s * tanh(s x) + (1 - s) with s = 1/2 for
+    // i, f, o and s = 1 for g: one vectorised pass over a step's whole contiguous gate block.
+    trace.gate_scale.setConstant(4 * n, batch, S(0.5));
+    trace.gate_scale.middleRows(2 * n, n).setOnes();
+  }
 }
 
 template <class S>
@@ -81,24 +89,24 @@ void LstmLayer<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& in
   auto proj = trace.input_projection.middleCols(t0 * b, cols);
   proj.noalias() = params.value(this->w_ih_) * inputs.middleCols(t0 * b, cols);
   proj.colwise() += (params.value(this->b_ih_) + params.value(this->b_hh_)).col(0);
+  const ConstColumnArray<S> scale(trace.gate_scale.data(), 4 * n * b);
   for (Index t = t0; t < t1; ++t) {
     auto act = trace.activations.middleCols(t * b, b);
-    act.topRows(4 * n) = proj.middleCols((t - t0) * b, b);
-    act.topRows(4 * n).noalias() += w_hh * trace.states.topRows(n).middleCols(t * b, b);
+    act = proj.middleCols((t - t0) * b, b);
+    act.noalias() += w_hh * trace.states.topRows(n).middleCols(t * b, b);
+    ColumnArray<S> gates(act.data(), 4 * n * b);
+    gates = scale * (scale * gates).tanh() + (1 - scale);
     auto prev = trace.states.middleCols(t * b, b);
     auto next = trace.states.middleCols((t + 1) * b, b);
-    for (Index j = 0; j < b; ++j) {
-      auto i = column_segment(act, j, 0, n), f = column_segment(act, j, n, n), g = column_segment(act, j, 2 * n, n),
-           o = column_segment(act, j, 3 * n, n), tanh_c = column_segment(act, j, 4 * n, n);
-      i = i.logistic();
-      f = f.logistic();
-      g = g.tanh();
-      o = o.logistic();
-      auto c = column_segment(next, j, n, n);
-      c = f * column_segment(prev, j, n, n) + i * g;
-      tanh_c = c.tanh();
-      column_segment(next, j, 0, n) = o * tanh_c;
-    }
+    auto tanh_c = trace.cell_activations.middleCols(t * b, b);
+    for (Index j = 0; j < b; ++j)
+      column_segment(tanh_c, j, 0, n) = column_segment(act, j, n, n) * column_segment(prev, j, n, n) +
+                                        column_segment(act, j, 0, n) * column_segment(act, j, 2 * n, n);
+    next.bottomRows(n) = tanh_c;  // the new cell state c' = f c + i g
+    ColumnArray<S> tanh_all(tanh_c.data(), n * b);
+    tanh_all = tanh_all.tanh();
+    for (Index j = 0; j < b; ++j)
+      column_segment(next, j, 0, n) = column_segment(act, j, 3 * n, n) * column_segment(tanh_c, j, 0, n);
   }
 }
 
@@ -112,11 +120,12 @@ void LstmLayer<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& o
   for (Index t = t1 - 1; t >= t0; --t) {
     dh_all += output_grads.middleCols(t * b, b);
     const auto act = trace.activations.middleCols(t * b, b);
+    const auto tanh_cs = trace.cell_activations.middleCols(t * b, b);
     const auto prev = trace.states.middleCols(t * b, b);
     auto dz = trace.gate_grads.middleCols(t * b, b);
     for (Index j = 0; j < b; ++j) {
       const auto i = column_segment(act, j, 0, n), f = column_segment(act, j, n, n), g = column_segment(act, j, 2 * n, n),
-                 o = column_segment(act, j, 3 * n, n), tanh_c = column_segment(act, j, 4 * n, n);
+                 o = column_segment(act, j, 3 * n, n), tanh_c = column_segment(tanh_cs, j, 0, n);
       const auto c_prev = column_segment(prev, j, n, n);
       auto dh = column_segment(state_grad, j, 0, n), dc = column_segment(state_grad, j, n, n);
       column_segment(dz, j, 3 * n, n) = dh * tanh_c * o * (1 - o);
