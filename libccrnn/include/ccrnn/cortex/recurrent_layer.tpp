@@ -47,15 +47,16 @@ template <class S>
 void ensure_shape(Matrix<S>& m, Index rows, Index cols) {
   if (m.rows() != rows || m.cols() != cols) m.setZero(rows, cols);
 }
+/// gate_rows: rows of the input projection; gradient_rows: rows of gate_grads (they differ for the GRU).
 template <class S>
-void prepare_trace(LayerTrace<S>& trace, Index state_rows, Index gate_rows, Index activation_rows,
-                   Index input_size, Index batch, Index length) {
+void prepare_trace(LayerTrace<S>& trace, Index state_rows, Index gate_rows, Index gradient_rows,
+                   Index activation_rows, Index input_size, Index batch, Index length) {
   trace.batch = batch;
   trace.length = length;
   ensure_shape(trace.states, state_rows, batch * (length + 1));
   ensure_shape(trace.input_projection, gate_rows, batch * length);
   ensure_shape(trace.activations, activation_rows, batch * length);
-  ensure_shape(trace.gate_grads, gate_rows, batch * length);
+  ensure_shape(trace.gate_grads, gradient_rows, batch * length);
   ensure_shape(trace.input_grads, input_size, batch * length);
 }
 }  // namespace detail
@@ -71,7 +72,7 @@ void LstmLayer<S>::prepare(LayerTrace<S>& trace, Index batch, Index length) cons
   const Index n = this->hidden_size();
   // activations: the gates i, f, g, o after their nonlinearities (4N rows, so one step's block is
   // contiguous); cell_activations: tanh of the new cell state.
-  detail::prepare_trace(trace, 2 * n, 4 * n, 4 * n, this->input_size(), batch, length);
+  detail::prepare_trace(trace, 2 * n, 4 * n, 4 * n, 4 * n, this->input_size(), batch, length);
   detail::ensure_shape(trace.cell_activations, n, batch * length);
   if (trace.gate_scale.rows() != 4 * n || trace.gate_scale.cols() != batch) {
     // logistic(x) = 0.5 tanh(x / 2) + 0.5, so all four gates are s * tanh(s x) + (1 - s) with s = 1/2 for
@@ -173,7 +174,7 @@ void TanhLayer<S>::register_parameters(ParamSet<S>& params, const std::string& p
 template <class S>
 void TanhLayer<S>::prepare(LayerTrace<S>& trace, Index batch, Index length) const {
   const Index n = this->hidden_size();
-  detail::prepare_trace(trace, n, n, 0, this->input_size(), batch, length);  // h' itself is in states
+  detail::prepare_trace(trace, n, n, n, 0, this->input_size(), batch, length);  // h' itself is in states
 }
 
 template <class S>
@@ -231,8 +232,7 @@ template <class S>
 void GruLayer<S>::prepare(LayerTrace<S>& trace, Index batch, Index length) const {
   const Index n = this->hidden_size();
   // input_projection: W_ih x + b_ih (3N); activations: r, z, n, and W_hn h + b_hn (4N)
-  detail::prepare_trace(trace, n, 3 * n, 4 * n, this->input_size(), batch, length);
-  detail::ensure_shape(trace.gate_grads, 4 * n, batch * length);
+  detail::prepare_trace(trace, n, 3 * n, 4 * n, 4 * n, this->input_size(), batch, length);
   detail::ensure_shape(trace.scratch, 3 * n, batch);
 }
 
