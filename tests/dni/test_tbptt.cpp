@@ -17,20 +17,16 @@
 #include <string>
 #include <vector>
 
+#include "support/random_matrices.hpp"
+
 using namespace ccrnn;
+using ccrnn::testing::normal_matrix;
 using ccrnn::testing::GradCheckOptions;
 using ccrnn::testing::GradCheckReport;
 
 namespace {
 
 constexpr CellType kCells[] = {CellType::lstm, CellType::tanh, CellType::gru};
-
-Matrix<double> normal_matrix(Rng& rng, Index rows, Index cols, double scale = 1.0) {
-  Matrix<double> m(rows, cols);
-  for (Index c = 0; c < cols; ++c)
-    for (Index r = 0; r < rows; ++r) m(r, c) = scale * rng.normal();
-  return m;
-}
 
 const char* loss_name(LossKind kind) { return kind == LossKind::mse ? "mse" : "cross-entropy"; }
 
