@@ -28,6 +28,7 @@ struct Options {
   int cerebellum_hidden = 400;
   int cerebellum_layers = 2;
   int fibres = 0;
+  bool cue_context = false;
   int truncation = 1;
   int feedback_interval = 2;
   int epochs = 100;
@@ -61,7 +62,8 @@ po::options_description describe(Options& o) {
       ("cerebellum-hidden", option_with_default(&o.cerebellum_hidden), "granule units M per cerebellar layer")
       ("cerebellum-layers", option_with_default(&o.cerebellum_layers), "cerebellar hidden (granule) layers k")
       ("fibres", option_with_default(&o.fibres), "mossy fibres (inputs) per granule unit; 0 = dense")
-      ("sg-scale", option_with_default(&o.sg_scale), "scale gamma of the injected synthetic gradient");
+      ("sg-scale", option_with_default(&o.sg_scale), "scale gamma of the injected synthetic gradient")
+      ("cerebellum-context", po::bool_switch(&o.cue_context), "also give the cerebellum the cue as a one-hot context input (cDNI)");
   po::options_description task("Task and training");
   task.add_options()
       ("T", option_with_default(&o.truncation), "truncation window: gradients flow back at most T steps")
@@ -115,7 +117,8 @@ Plan validate(const Options& o, const po::variables_map& vm) {
     throw UsageError(std::string("--cell: ") + e.what());
   }
   if (!has_ccrnn)
-    for (const char* name : {"cerebellum-hidden", "cerebellum-layers", "fibres", "sg-scale", "lesion-epoch", "io-lesion-epoch"})
+    for (const char* name : {"cerebellum-hidden", "cerebellum-layers", "fibres", "sg-scale", "lesion-epoch", "io-lesion-epoch",
+                             "cerebellum-context"})
       if (given(vm, name)) throw UsageError(std::string("--") + name + " applies to the cerebellum, but --model has no ccrnn");
   require_at_least("hidden", o.hidden, 1);
   require_at_least("layers", o.layers, 1);
@@ -146,6 +149,7 @@ Plan validate(const Options& o, const po::variables_map& vm) {
   auto& c = plan.base;
   c.task.feedback_interval = o.feedback_interval;
   c.task.noise = o.noise;
+  c.task.cue_context = o.cue_context;
   c.model.cell = cell;
   c.model.hidden_size = o.hidden;
   c.model.layers = o.layers;

@@ -54,6 +54,10 @@ Batch<S> LineDrawing::make_batch(const std::vector<int>& cue_values, Rng* noise_
   if (config_.noise > 0 && noise_rng != nullptr)
     for (Index c = b; c < b * length; ++c) batch.inputs(0, c) = static_cast<S>(noise_rng->normal() * config_.noise);
   batch.supervised = sparse_feedback(length, dense_feedback ? 1 : config_.feedback_interval);
+  if (config_.cue_context) {
+    batch.context.setZero(cue_count, b);
+    for (Index j = 0; j < b; ++j) batch.context(cue_values[static_cast<size_t>(j)] + 3, j) = S(1);
+  }
   return batch;
 }
 

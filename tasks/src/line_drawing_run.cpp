@@ -47,6 +47,7 @@ LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::u
   ModelConfig model_config = config.model;
   model_config.input_size = 1;
   model_config.output_size = 2;
+  model_config.context_size = model_config.cerebellum ? task.context_size() : 0;
   Model<float> model(model_config);
   model.initialise(seed);
   TrainerConfig trainer_config = config.trainer;

@@ -30,6 +30,7 @@ def test_help_lists_every_option_with_its_default(linedraw):
 @pytest.mark.parametrize("args, fragment", [
     (["--no-such-option"], "unrecognised option"),
     (["--model", "crnn", "--fibres", "4"], "no ccrnn"),
+    (["--model", "crnn", "--cerebellum-context"], "no ccrnn"),
     (["--model", "rnn"], "unknown model"),
     (["--epochs", "3", "--lesion-epoch", "5"], "after the last epoch"),
     (["--T", "0"], "--T must be >= 1"),
@@ -123,3 +124,15 @@ def test_divergence_fails_cleanly(linedraw, tmp_path):
     assert r.returncode == 1
     assert "diverged" in r.stderr
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_cerebellar_context_option(linedraw, tmp_path):
+    out = tmp_path / "ctx.h5"
+    r = run(linedraw, *FAST, "--model", "ccrnn", "--cerebellum-context", "--seeds", "1", "--out", out)
+    assert r.returncode == 0, r.stderr
+    plain = run(linedraw, *FAST, "--model", "ccrnn", "--seeds", "1", "--out", tmp_path / "plain.h5")
+    assert plain.returncode == 0, plain.stderr
+    with h5py.File(out, "r") as f, h5py.File(tmp_path / "plain.h5", "r") as g:
+        assert f.attrs["cerebellum_context"] == 1 and g.attrs["cerebellum_context"] == 0
+        # the context changes the cerebellum's input, hence its (learned) predictions and the run
+        assert not np.array_equal(f["ccrnn/seed_1/val_error"][:], g["ccrnn/seed_1/val_error"][:])

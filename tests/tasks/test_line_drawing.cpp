@@ -56,6 +56,19 @@ TEST_CASE("line drawing: batches carry the cue at t=0, the targets and sparse fe
   }
   CHECK(seen == std::set<int>{-3, -2, -1, 0, 1, 2, 3});
 
+  config.cue_context = true;  // cDNI: the cue as a one-hot context for the cerebellum
+  const LineDrawing with_context(config);
+  CHECK(with_context.context_size() == 7);
+  CHECK(task.context_size() == 0);
+  const auto cb = with_context.make_batch<double>({-3, 0, 2}, nullptr, false);
+  REQUIRE(cb.context.rows() == 7);
+  REQUIRE(cb.context.cols() == 3);
+  CHECK(cb.context.colwise().sum().isOnes(0.0));
+  CHECK(cb.context(0, 0) == 1.0);
+  CHECK(cb.context(3, 1) == 1.0);
+  CHECK(cb.context(5, 2) == 1.0);
+  config.cue_context = false;
+
   config.noise = 0.5;
   const LineDrawing noisy(config);
   Rng noise_rng(1, Stream::noise);

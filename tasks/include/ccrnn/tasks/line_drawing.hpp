@@ -17,11 +17,14 @@ struct LineDrawingConfig {
   double cue_scale = 0.1;        // input at t = 0 is c * cue_scale
   double noise = 0.0;            // std of Gaussian input noise on steps t >= 1
   Index feedback_interval = 2;   // training feedback at steps t with t % interval == 0
+  bool cue_context = false;      // give the cerebellum the cue as a one-hot context (7 x B), "cDNI"
 };
 
 class LineDrawing {
  public:
   static constexpr int cue_count = 7;
+  /// Width of the cerebellar context this task provides (0 unless cue_context).
+  Index context_size() const { return config_.cue_context ? cue_count : 0; }
 
   explicit LineDrawing(const LineDrawingConfig& config);
   const LineDrawingConfig& config() const { return config_; }
