@@ -36,10 +36,10 @@ void Optimizer<S>::step(Vector<S>& values, const Vector<S>& grads, std::span<con
   ++steps_;
   // One pass over memory per parameter (these buffers exceed the L2 cache); plain loops that the
   // compiler vectorises. Formulas and their order follow torch.optim.
-  S* p = values.data();
-  const S* g = grads.data();
-  S* first = first_.data();
-  S* second = second_.data();
+  S* __restrict p = values.data();
+  const S* __restrict g = grads.data();
+  S* __restrict first = first_.data();
+  S* __restrict second = second_.data();
   const S lr = static_cast<S>(config_.lr), eps = static_cast<S>(config_.eps), mu = static_cast<S>(config_.momentum);
   for (const Range& r : ranges) {
     switch (config_.kind) {
