@@ -32,6 +32,12 @@ LineDrawing::LineDrawing(const LineDrawingConfig& config) : config_(config) {
 
 std::vector<int> LineDrawing::cues() { return {-3, -2, -1, 0, 1, 2, 3}; }
 
+std::vector<int> LineDrawing::random_cues(Rng& rng, Index n) {
+  std::vector<int> out(static_cast<size_t>(n));
+  for (auto& c : out) c = static_cast<int>(rng.uniform_int(-3, 3));
+  return out;
+}
+
 const Eigen::MatrixXd& LineDrawing::target(int cue) const {
   if (cue < -3 || cue > 3) throw std::out_of_range("line drawing: cue must be in -3..3, got " + std::to_string(cue));
   return targets_[static_cast<size_t>(cue + 3)];
@@ -63,9 +69,7 @@ Batch<S> LineDrawing::make_batch(const std::vector<int>& cue_values, Rng* noise_
 
 template <class S>
 Batch<S> LineDrawing::sample_batch(Rng& rng, Index size) const {
-  std::vector<int> cue_values(static_cast<size_t>(size));
-  for (auto& c : cue_values) c = static_cast<int>(rng.uniform_int(-3, 3));
-  return make_batch<S>(cue_values, &rng, false);
+  return make_batch<S>(random_cues(rng, size), &rng, false);
 }
 
 template Batch<float> LineDrawing::make_batch(const std::vector<int>&, Rng*, bool) const;

@@ -20,12 +20,6 @@ std::vector<int> repeated_cues(Index repeats) {
   return out;
 }
 
-std::vector<int> random_cues(Rng& rng, Index n) {
-  std::vector<int> out(static_cast<size_t>(n));
-  for (auto& c : out) c = static_cast<int>(rng.uniform_int(-3, 3));
-  return out;
-}
-
 /// Column block of sample j as a 2 x L trajectory (time-major layout: step t at column t*B + j).
 Eigen::MatrixXd trajectory_of(const Matrix<float>& outputs, Index batch, Index length, Index j) {
   Eigen::MatrixXd traj(2, length);
@@ -57,7 +51,7 @@ LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::u
   Rng data_rng(seed, Stream::data);
   Rng validation_rng(seed, Stream::validation);
   Rng test_rng(seed, Stream::test);
-  const Batch<float> validation = task.make_batch<float>(random_cues(validation_rng, config.validation_size),
+  const Batch<float> validation = task.make_batch<float>(LineDrawing::random_cues(validation_rng, config.validation_size),
                                                          &validation_rng, true);
   const Batch<float> test = task.make_batch<float>(repeated_cues(config.test_repeats), &test_rng, true);
   TbpttWorkspace<float> eval_ws;

@@ -31,6 +31,8 @@ class LineDrawing {
 
   /// The cue values -3..3, in the order used by targets() and trajectories.
   static std::vector<int> cues();
+  /// n cue values drawn uniformly from -3..3.
+  static std::vector<int> random_cues(Rng& rng, Index n);
   /// Target trajectory (2 x L) for a cue value in -3..3. Endpoints follow the reference code: cues
   /// 3, 2, 1, -1, -2, -3 go to angles 0, 60, 120, 180, 240, 300 degrees, at (r sin a, r cos a).
   const Eigen::MatrixXd& target(int cue) const;
