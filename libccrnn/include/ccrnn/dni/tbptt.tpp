@@ -129,18 +129,18 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
   // 6. The cerebellum learns to predict the bootstrapped targets at the window starts:
   //    loss = sum over batch and dims of (C(s0) - target)^2 (a sum over the batch, as the reference).
   if (need_start) {
-    const Index cols = first_cols + (segment_windows - 1) * b;  // the window starts, first one possibly merged
-    const auto errors = (ws.predictions.middleCols(w_begin * b, segment_windows * b) -
-                         ws.targets.middleCols(w_begin * b, segment_windows * b)).eval();
-    stats.cerebellar_loss = static_cast<double>(errors.squaredNorm());
-    detail::resize_if_needed(ws.cerebellum_grads, model.state_size(), cols);
-    // The backward pass is linear in the output gradient and the merged columns share their activations,
-    // so the merged column receives the sum of the B per-sample gradients.
-    if (first_cols == 1) ws.cerebellum_grads.col(0) = errors.leftCols(b).rowwise().sum();
-    else ws.cerebellum_grads.leftCols(b) = errors.leftCols(b);
-    ws.cerebellum_grads.rightCols(cols - first_cols) = errors.rightCols(cols - first_cols);
-    ws.cerebellum_grads *= S(2);
-    model.cerebellum->backward(params, ws.boundary_states, context, ws.cerebellum_grads, ws.cerebellum);
+    const Index starts = segment_windows * b, cols = first_cols + (segment_windows - 1) * b;
+    detail::resize_if_needed(ws.cerebellum_grads, model.state_size(), starts);
+    ws.cerebellum_grads = ws.predictions.middleCols(w_begin * b, starts) - ws.targets.middleCols(w_begin * b, starts);
+    stats.cerebellar_loss = static_cast<double>(ws.cerebellum_grads.squaredNorm());
+    // The backward pass is linear in the output gradient and merged columns share their activations, so
+    // a merged first boundary receives the sum of its B per-sample errors, placed just before the other
+    // windows' columns so that the last `cols` columns line up with the cerebellum's inputs.
+    if (first_cols == 1)
+      for (Index j = 0; j + 1 < b; ++j) ws.cerebellum_grads.col(b - 1) += ws.cerebellum_grads.col(j);
+    auto grads = ws.cerebellum_grads.rightCols(cols);
+    grads *= S(2);
+    model.cerebellum->backward(params, ws.boundary_states, context, grads, ws.cerebellum);
   }
   return stats;
 }

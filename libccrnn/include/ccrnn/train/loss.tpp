@@ -29,9 +29,10 @@ double window_loss(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S
     const double norm = 1.0 / static_cast<double>(steps * b * d);
     for (Index t = t0; t < t1; ++t) {
       if (!batch.supervised[static_cast<size_t>(t)]) continue;
-      const auto diff = (outputs.middleCols(t * b, b) - batch.targets.middleCols(t * b, b)).eval();
-      loss += static_cast<double>(diff.squaredNorm()) * norm;
-      output_grads.middleCols(t * b, b) = diff * static_cast<S>(2.0 * norm);
+      auto grad = output_grads.middleCols(t * b, b);  // the residual first, then scaled in place
+      grad = outputs.middleCols(t * b, b) - batch.targets.middleCols(t * b, b);
+      loss += static_cast<double>(grad.squaredNorm()) * norm;
+      grad *= static_cast<S>(2.0 * norm);
     }
   } else {
     const double norm = 1.0 / static_cast<double>(steps * b);
