@@ -8,7 +8,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libeigen3-dev libhdf5-dev libboost-program-options-dev libboost-dev catch2
-  python3-numpy python3-h5py python3-matplotlib python3-pytest
+  zlib1g-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin pybind11-dev python3-dev
+  python3-numpy python3-h5py python3-matplotlib python3-pytest python3-nbclient python3-ipykernel jupyter-nbconvert
 )
 if [[ "${1:-}" == "--with-torch" ]]; then
   packages+=(python3-torch libopenblas0-openmp)
