@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Configures and builds ccrnn in Release into build/ (or $CCRNN_BUILD_DIR). Extra arguments go to the
-# build step, e.g. `scripts/build.sh --target ccrnn-linedraw`.
+# build step; bare names are targets, e.g. `scripts/build.sh ccrnn_tests ccrnn-linedraw`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${CCRNN_BUILD_DIR:-$root/build}"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3 > "$build.configure.log" 2>&1 \
   || { cat "$build.configure.log"; exit 1; }
-cmake --build "$build" -j "$(nproc)" "$@"
+args=()
+for a in "$@"; do
+  if [[ "$a" == -* ]]; then args+=("$a"); else args+=(--target "$a"); fi
+done
+cmake --build "$build" -j "$(nproc)" "${args[@]}"

@@ -1,0 +1,123 @@
+#include "task_main.hpp"
+
+#include "results_layout.hpp"
+#include "run_attributes.hpp"
+#include "summary_table.hpp"
+#include "training_options.hpp"
+
+#include <ccrnn/core/parallel.hpp>
+#include <ccrnn/io/atomic_output.hpp>
+#include <ccrnn/version.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+namespace ccrnn::apps {
+
+namespace {
+
+struct RunOptions {
+  std::string models = "crnn,ccrnn";
+  std::string seeds;
+  int threads = 0;
+  std::string out;
+  bool overwrite = false;
+  bool quiet = false;
+};
+
+po::options_description describe_runs(RunOptions& o) {
+  po::options_description d("Runs and output");
+  d.add_options()
+      ("model", option_with_default(&o.models),
+       "models to train, a comma list of crnn (cortex alone), ccrnn (cortex + cerebellum) and bptt (cortex alone, "
+       "full BPTT: the upper bound)")
+      ("seeds", option_with_default(&o.seeds), "a count N (seeds 1..N) or a list such as 1,4,7 or 3-7")
+      ("threads", option_with_default(&o.threads), "runs in parallel (one run per thread); 0 = all cores")
+      ("out", option_with_default(&o.out), "HDF5 results file (written atomically)")
+      ("overwrite", po::bool_switch(&o.overwrite), "replace --out if it exists (otherwise refuse)")
+      ("quiet", po::bool_switch(&o.quiet), "no progress output");
+  return d;
+}
+
+}  // namespace
+
+int run_task_main(int argc, char** argv, const std::string& program, std::unique_ptr<Task> task) {
+  RunOptions run_options;
+  run_options.seeds = task->default_seeds();
+  run_options.out = "results/" + task->name() + ".h5";
+  po::options_description description = task->options();
+  description.add(describe_runs(run_options));
+  po::variables_map vm;
+  std::vector<std::string> models;
+  std::vector<std::uint64_t> seeds;
+  std::optional<io::AtomicOutput> output;
+  try {
+    if (!parse_options(argc, argv, program, task->summary(), description, vm)) return exit_ok;
+    models = split_list(run_options.models, "model");
+    check_model_names(models);
+    seeds = parse_seeds(run_options.seeds);
+    require_at_least("threads", run_options.threads, 0);
+    task->prepare(vm, models);
+    output.emplace(run_options.out, run_options.overwrite);  // refuse an existing result now, not after the runs
+  } catch (const UsageError& e) {
+    std::cerr << program << ": " << e.what() << "\nTry '" << program << " --help'.\n";
+    return exit_usage;
+  } catch (const std::exception& e) {  // data that cannot be read, for example
+    std::cerr << program << ": error: " << e.what() << "\n";
+    return exit_failure;
+  }
+
+  try {
+    struct Job {
+      std::string model;
+      std::uint64_t seed;
+    };
+    std::vector<Job> jobs;
+    for (const auto& m : models)
+      for (auto s : seeds) jobs.push_back({m, s});
+    std::vector<RunRecord> records(jobs.size());
+    const int threads = run_options.threads > 0 ? run_options.threads : available_threads();
+    if (!run_options.quiet)
+      std::fprintf(stderr, "%s %s: %zu runs (%s x %zu seeds), %d epochs, %d threads\n", program.c_str(), version_string,
+                   jobs.size(), run_options.models.c_str(), seeds.size(), task->epochs(), threads);
+    Progress progress(task->name(), static_cast<long>(jobs.size()) * task->epochs(), run_options.quiet);
+    parallel_for_each_run(static_cast<long>(jobs.size()), threads, [&](long i) {
+      const Job& job = jobs[static_cast<std::size_t>(i)];
+      RunRecord& record = records[static_cast<std::size_t>(i)];
+      record = task->run(job.model, job.seed, [&](int) { progress.epoch_done(); });
+      record.model = job.model;
+      record.seed = job.seed;
+      progress.run_done(task->describe_run(record));
+    });
+    progress.finish();
+
+    {
+      io::File file = io::File::create(output->temp_path());
+      io::Group root = file.root();
+      write_run_attributes(root, vm, program);
+      root.set_attr("task", task->name());
+      task->write_task_data(root);
+      write_runs_by_model(root, records);
+      file.close();
+    }
+    output->commit();
+    print_summary_table(models, scalars_by_model(records), task->summary_columns(), task->primary_scalar(), seeds.size());
+    std::printf("results: %s\n", run_options.out.c_str());
+    return exit_ok;
+  } catch (const std::exception& e) {
+    std::cerr << "\n" << program << ": error: " << e.what() << "\n";
+    return exit_failure;
+  }
+}
+
+std::string Task::describe_run(const RunRecord& record) const {
+  char line[256];
+  const auto primary = record.scalars.find(primary_scalar());
+  std::snprintf(line, sizeof line, "%s seed %llu: %s %.4f (%.1f s)", record.model.c_str(),
+                static_cast<unsigned long long>(record.seed), primary_scalar().c_str(),
+                primary == record.scalars.end() ? 0.0 : primary->second, record.seconds);
+  return line;
+}
+
+}  // namespace ccrnn::apps

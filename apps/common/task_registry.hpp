@@ -1,0 +1,11 @@
+#pragma once
+// Factories of the tasks the executables know (each defined in its own <name>_task.cpp).
+#include "task.hpp"
+
+#include <memory>
+
+namespace ccrnn::apps {
+
+std::unique_ptr<Task> make_linedraw_task();
+
+}  // namespace ccrnn::apps
