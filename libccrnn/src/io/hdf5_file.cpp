@@ -522,6 +522,19 @@ Group Group::open_group(const std::string& name) const {
   return Group(std::make_shared<GroupState>(g.file, id, full));
 }
 
+void Group::copy_group_from(const Group& source, const std::string& name) {
+  const GroupState& g = checked(state_);
+  const GroupState& from = checked(source.state_);
+  silence_hdf5();
+  const std::string full = join_path(g.path, name);
+  check_name(g, name, "group");
+  require_writable(g, "group " + quoted(full));
+  if (object_kind(g.id, name) != ObjKind::Missing) g.file->fail("cannot copy into " + quoted(full) + ": it already exists");
+  Hid lcpl = make_lcpl();
+  if (H5Ocopy(from.id, ".", g.id, name.c_str(), H5P_DEFAULT, lcpl.get()) < 0)
+    g.file->fail("cannot copy group " + quoted(from.path) + " of " + from.file->path + " to " + quoted(full));
+}
+
 Group Group::require_group(const std::string& name) {
   return is_group(name) ? open_group(name) : create_group(name);
 }

@@ -73,6 +73,9 @@ class Group {
   bool is_dataset(const std::string& name) const;
   /// Names of the direct members (groups and datasets), sorted.
   std::vector<std::string> children() const;
+  /// Copies `source` (a group of any open file) with everything below it and all attributes into this
+  /// group under `name`. Throws if `name` exists.
+  void copy_group_from(const Group& source, const std::string& name);
 
   // ---- datasets (name may be a nested path; missing intermediate groups are created) ----
   /// n-D dataset, `data` in row-major order, data.size() == product(dims). Empty dims = scalar.
