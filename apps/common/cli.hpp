@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,6 +39,17 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+/// Opens the atomic output for `path` now, so that an existing result (without overwrite) is refused
+/// before any work: that refusal is a UsageError (exit 2).
+template <class AtomicOutput>
+void open_output(std::optional<AtomicOutput>& output, const std::string& path, bool overwrite) {
+  try {
+    output.emplace(path, overwrite);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+}
 
 /// Parses argv, then the file named by --config (command-line values win). Handles --help and --version
 /// (returns false: the caller exits 0). Throws UsageError for anything the user must fix.

@@ -55,7 +55,7 @@ class LineDrawingTask final : public Task {
         ("train-size", option_with_default(&train_size_), "fresh training samples per epoch")
         ("val-size", option_with_default(&val_size_), "validation samples (dense error every epoch)")
         ("test-repeats", option_with_default(&test_repeats_), "test set: each of the 7 cues this many times");
-    all.add(model).add(training_.describe_training()).add(task);
+    all.add(model).add(training_.describe_training()).add(task).add(training_.describe_recording());
     return all;
   }
 
@@ -84,6 +84,7 @@ class LineDrawingTask final : public Task {
   RunRecord run(const std::string& model, std::uint64_t seed, const EpochProgress& on_epoch) const override {
     tasks::LineDrawingRunConfig config = base_;
     config.model = training_.model_config(model);
+    config.recording = training_.recording_config();
     config.trainer = training_.trainer_config(model, config.task.length);
     const auto result = tasks::run_line_drawing(config, seed, [&](int epoch, double, double) { on_epoch(epoch); });
     RunRecord r;
@@ -96,10 +97,12 @@ class LineDrawingTask final : public Task {
     r.scalars["dysmetria"] = result.test.dysmetria;
     r.scalars["stationary_path_length"] = result.test.stationary_path_length;
     r.scalars["endpoint_error"] = result.test.endpoint_error;
+    for (const auto& [name, curve] : result.recording_curves) r.curves[name] = curve;
     r.seconds = result.seconds;
     const auto length = static_cast<std::size_t>(config.task.length);
-    r.write_arrays = [trajectories = result.trajectories, length](io::Group& g) {
+    r.write_arrays = [trajectories = result.trajectories, length, recordings = result.recordings](io::Group& g) {
       g.write("trajectories", stack_trajectories(trajectories), {trajectories.size(), length, 2});
+      tasks::write_recordings(g, recordings);
     };
     return r;
   }

@@ -7,13 +7,14 @@
 
 namespace ccrnn::apps {
 
-void write_run_attributes(io::Group& group, const po::variables_map& vm, const std::string& program) {
+std::vector<std::string> write_run_attributes(io::Group& group, const po::variables_map& vm, const std::string& program) {
   group.set_attr("ccrnn_version", std::string(version_string));
   group.set_attr("program", program);
   const std::time_t now = std::time(nullptr);
   char created[32];
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   group.set_attr("created", std::string(created));
+  std::vector<std::string> names;
   for (const auto& [key, entry] : vm) {
     if (key == "help" || key == "version") continue;
     std::string name = key;
@@ -24,7 +25,9 @@ void write_run_attributes(io::Group& group, const po::variables_map& vm, const s
     else if (const auto* s = boost::any_cast<std::string>(&value)) group.set_attr(name, *s);
     else if (const auto* b = boost::any_cast<bool>(&value)) group.set_attr(name, static_cast<std::int64_t>(*b));
     else throw std::logic_error("write_run_attributes: option '" + key + "' has a type we do not record");
+    names.push_back(name);
   }
+  return names;
 }
 
 }  // namespace ccrnn::apps

@@ -59,7 +59,7 @@ int run_task_main(int argc, char** argv, const std::string& program, std::unique
     seeds = parse_seeds(run_options.seeds);
     require_at_least("threads", run_options.threads, 0);
     task->prepare(vm, models);
-    output.emplace(run_options.out, run_options.overwrite);  // refuse an existing result now, not after the runs
+    open_output(output, run_options.out, run_options.overwrite);  // refuse an existing result now, not after the runs
   } catch (const UsageError& e) {
     std::cerr << program << ": " << e.what() << "\nTry '" << program << " --help'.\n";
     return exit_usage;
@@ -97,6 +97,7 @@ int run_task_main(int argc, char** argv, const std::string& program, std::unique
       io::Group root = file.root();
       write_run_attributes(root, vm, program);
       root.set_attr("task", task->name());
+      root.set_attr("primary_scalar", task->primary_scalar());
       task->write_task_data(root);
       write_runs_by_model(root, records);
       file.close();

@@ -9,6 +9,7 @@ struct Entry {
 };
 const Entry registry[] = {
     {"linedraw", make_linedraw_task},
+    {"seqmnist", make_seqmnist_task},
 };
 }  // namespace
 

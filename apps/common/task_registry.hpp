@@ -7,5 +7,6 @@
 namespace ccrnn::apps {
 
 std::unique_ptr<Task> make_linedraw_task();
+std::unique_ptr<Task> make_seqmnist_task();
 
 }  // namespace ccrnn::apps

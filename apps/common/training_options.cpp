@@ -45,6 +45,17 @@ po::options_description TrainingOptions::describe_training() {
   return d;
 }
 
+po::options_description TrainingOptions::describe_recording() {
+  po::options_description d("Recordings (ALGORITHM.md section 8)");
+  d.add_options()
+      ("record-every", option_with_default(&record_every),
+       "record the truncation boundaries of every n-th training iteration (cortical state, granule activity, "
+       "prediction, target, true full-BPTT gradient) and store per-epoch gradient alignment and population "
+       "statistics; 0 = off")
+      ("record-arrays", po::bool_switch(&record_arrays), "also store every recording whole (large)");
+  return d;
+}
+
 CellType TrainingOptions::validate(const po::variables_map& vm, const std::vector<std::string>& models,
                                    const std::vector<std::string>& cerebellum_only) const {
   check_model_names(models);
@@ -74,6 +85,10 @@ CellType TrainingOptions::validate(const po::variables_map& vm, const std::vecto
   require_at_least("lesion-epoch", lesion_epoch, 0);
   require_at_least("io-lesion-epoch", io_lesion_epoch, 0);
   if (!(lr > 0)) throw UsageError("--lr must be > 0");
+  require_at_least("record-every", record_every, 0);
+  if (record_arrays && record_every == 0) throw UsageError("--record-arrays needs --record-every N > 0");
+  if (record_every > 0 && step_per_window)
+    throw UsageError("--record-every records one optimizer step per batch; it cannot be combined with --step-per-window");
   try {
     parse_optimizer_kind(optimizer);
   } catch (const std::invalid_argument& e) {

@@ -5,6 +5,7 @@
 #include "cli.hpp"
 
 #include <ccrnn/model.hpp>
+#include <ccrnn/tasks/run_recording.hpp>
 #include <ccrnn/train/trainer.hpp>
 
 #include <string>
@@ -30,11 +31,15 @@ struct TrainingOptions {
   bool step_per_window = false;
   int lesion_epoch = 0;
   int io_lesion_epoch = 0;
+  int record_every = 0;
+  bool record_arrays = false;
 
   /// Cortex, cerebellum and model-choice options (section "Model" of --help).
   po::options_description describe_model();
   /// T, epochs, batch, optimizer, clipping, lesions (section "Training").
   po::options_description describe_training();
+  /// --record-every, --record-arrays (section "Recordings").
+  po::options_description describe_recording();
 
   /// Throws UsageError for impossible values or cerebellar options without a ccrnn among the models.
   /// Returns the cell type. cerebellum_only lists task options that also need a ccrnn.
@@ -45,6 +50,7 @@ struct TrainingOptions {
   ModelConfig model_config(const std::string& model) const;
   /// Trainer configuration for a model name; bptt trains with T = sequence_length.
   TrainerConfig trainer_config(const std::string& model, Index sequence_length) const;
+  tasks::RecordingConfig recording_config() const { return {record_every, record_arrays}; }
 };
 
 /// crnn, ccrnn and bptt; anything else is a UsageError.

@@ -47,6 +47,7 @@ LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::u
   TrainerConfig trainer_config = config.trainer;
   trainer_config.loss = LossKind::mse;
   Trainer<float> trainer(model, trainer_config);
+  RunRecorder recorder(config.recording);
 
   Rng data_rng(seed, Stream::data);
   Rng validation_rng(seed, Stream::validation);
@@ -64,9 +65,10 @@ LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::u
     int batches = 0;
     for (Index done = 0; done < config.train_size; done += config.batch_size, ++batches) {
       const Batch<float> batch = task.sample_batch<float>(data_rng, std::min(config.batch_size, config.train_size - done));
-      error_sum += trainer.train_batch(batch).training_error;
+      error_sum += recorder.train(trainer, model, batch).training_error;
     }
     const double train_error = error_sum / batches;
+    if (recorder.enabled()) recorder.end_epoch();
     predict(model, validation, eval_ws);
     const double val_error = dense_squared_error(eval_ws.outputs, validation.targets);
     if (!std::isfinite(train_error) || !std::isfinite(val_error))
@@ -89,6 +91,10 @@ LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::u
   const Batch<float> cue_batch = task.make_batch<float>(LineDrawing::cues(), nullptr, true);
   predict(model, cue_batch, eval_ws);
   for (Index j = 0; j < cue_batch.size; ++j) result.trajectories.push_back(trajectory_of(eval_ws.outputs, cue_batch.size, length, j));
+  if (recorder.enabled()) {
+    result.recording_curves = recorder.curves();
+    result.recordings = recorder.recordings();
+  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

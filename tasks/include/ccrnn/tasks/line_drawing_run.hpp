@@ -3,6 +3,8 @@
 // validation error every epoch, and the test metrics and drawn trajectories at the end.
 #include <ccrnn/metrics/drawing.hpp>
 #include <ccrnn/model.hpp>
+#include <ccrnn/tasks/divergence.hpp>
+#include <ccrnn/tasks/run_recording.hpp>
 #include <ccrnn/tasks/line_drawing.hpp>
 #include <ccrnn/train/trainer.hpp>
 
@@ -22,6 +24,7 @@ struct LineDrawingRunConfig {
   Index train_size = 800;       // fresh training samples per epoch
   Index validation_size = 200;  // validation samples (drawn once per seed), dense feedback
   Index test_repeats = 10;      // test set: every cue this many times (noise drawn once per seed)
+  RecordingConfig recording;     // boundary recordings and their per-epoch summaries (off by default)
 };
 
 struct LineDrawingRunResult {
@@ -30,13 +33,9 @@ struct LineDrawingRunResult {
   std::vector<double> val_error;    // per epoch: dense mean squared Euclidean error, no truncation
   DrawingMetrics test;              // on the fixed test set (see metrics/drawing.hpp)
   std::vector<Eigen::MatrixXd> trajectories;  // 2 x L per cue (-3..3), noise-free input
+  std::map<std::string, std::vector<double>> recording_curves;  // per epoch (see run_recording.hpp); empty if off
+  std::vector<BoundaryRecording<float>> recordings;              // whole recordings, if config.recording.arrays
   double seconds = 0.0;
-};
-
-/// Raised when training produces a non-finite error; names the seed and epoch.
-class DivergenceError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 /// Called after every epoch with (epoch, train_error, val_error).
