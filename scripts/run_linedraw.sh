@@ -15,7 +15,7 @@ if [[ -e results/linedraw.h5 ]]; then
   echo "run_linedraw: kept the previous results as $kept"
 fi
 build="${CCRNN_BUILD_DIR:-$root/build}"
-"$build/apps/ccrnn-linedraw" --model crnn,ccrnn --seeds 10 --epochs 100 --T 1 --feedback-interval 2 \
+"$build/apps/linedraw/ccrnn-linedraw" --model crnn,ccrnn --seeds 10 --epochs 100 --T 1 --feedback-interval 2 \
   --out results/linedraw.h5 "$@"
 /usr/bin/python3 scripts/plot_linedraw.py results/linedraw.h5 --out results/linedraw.png
 echo "figure: results/linedraw.png"

@@ -13,9 +13,28 @@ def build_dir():
     return pathlib.Path(path)
 
 
-@pytest.fixture(scope="session")
-def linedraw(build_dir):
-    exe = build_dir / "apps" / "ccrnn-linedraw"
+def executable(build_dir, directory, name):
+    exe = build_dir / "apps" / directory / name
     if not exe.exists():
         pytest.fail(f"{exe} is missing: build the project first")
     return exe
+
+
+@pytest.fixture(scope="session")
+def linedraw(build_dir):
+    return executable(build_dir, "linedraw", "ccrnn-linedraw")
+
+
+@pytest.fixture(scope="session")
+def seqmnist(build_dir):
+    return executable(build_dir, "seqmnist", "ccrnn-seqmnist")
+
+
+@pytest.fixture(scope="session")
+def sweep(build_dir):
+    return executable(build_dir, "sweep", "ccrnn-sweep")
+
+
+@pytest.fixture(scope="session")
+def report(build_dir):
+    return executable(build_dir, "report", "ccrnn-report")
