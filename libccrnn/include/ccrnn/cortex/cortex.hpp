@@ -47,8 +47,15 @@ class Cortex {
   /// Backpropagates through steps [t0, t1) of all layers (top layer first).
   /// output_grads: N x B*L, gradient w.r.t. the top layer's outputs; state_grad: stacked state gradient,
   /// on entry at boundary t1, on exit at boundary t0 (when need_start_grad).
+  /// need_input_grads: also fill the gradient w.r.t. the cortex's inputs for the range (see input_grads),
+  /// e.g. to train an encoder that produces them; off by default (one product less per window).
   void backward(const ParamSet<S>& params, const ConstBlockRef<S>& output_grads, BlockRef<S> state_grad,
-                CortexTrace<S>& trace, Index t0, Index t1, bool need_start_grad) const;
+                CortexTrace<S>& trace, Index t0, Index t1, bool need_start_grad,
+                bool need_input_grads = false) const;
+
+  /// Gradient w.r.t. the layer-0 inputs: input_size x B*L (step t in columns [tB, (t+1)B)). Valid for the
+  /// step ranges of backward calls made with need_input_grads.
+  ConstBlockRef<S> input_grads(const CortexTrace<S>& trace) const { return trace.layers.front().input_grads; }
 
   /// Adds parameter gradients of steps [t0, t1) of all layers (one wide product per weight).
   void accumulate_gradients(ParamSet<S>& params, const ConstBlockRef<S>& inputs, const CortexTrace<S>& trace,

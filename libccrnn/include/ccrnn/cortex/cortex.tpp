@@ -63,13 +63,14 @@ void Cortex<S>::gather_state(const CortexTrace<S>& trace, Index t, BlockRef<S> o
 
 template <class S>
 void Cortex<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& output_grads, BlockRef<S> state_grad,
-                         CortexTrace<S>& trace, Index t0, Index t1, bool need_start_grad) const {
+                         CortexTrace<S>& trace, Index t0, Index t1, bool need_start_grad,
+                         bool need_input_grads) const {
   for (size_t l = layers_.size(); l-- > 0;) {
     const ConstBlockRef<S> grads_from_above = l + 1 == layers_.size()
                                                   ? output_grads
                                                   : ConstBlockRef<S>(trace.layers[l + 1].input_grads);
     layers_[l]->backward(params, grads_from_above, state_grad.middleRows(state_offsets_[l], layers_[l]->state_size()),
-                         trace.layers[l], t0, t1, need_start_grad, l > 0);
+                         trace.layers[l], t0, t1, need_start_grad, l > 0 || need_input_grads);
   }
 }
 

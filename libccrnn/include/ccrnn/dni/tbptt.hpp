@@ -19,6 +19,12 @@ struct TbpttSettings {
   bool inject = true;            // the cerebellum (if any) injects its predictions
   bool train_cerebellum = true;  // the cerebellum (if any) learns from the bootstrapped targets
   LossKind loss = LossKind::mse;
+  bool input_grads = false;      // also compute the gradient w.r.t. batch.inputs of every processed window
+                                 // (Cortex::input_grads(ws.cortex)), e.g. to train an input encoder
+  bool vectorised_cross_entropy = false;  // cross-entropy loss, gradient and training error in S with
+                                 // vectorised exp over each output column (same definitions as
+                                 // train/loss.hpp; several times faster for large vocabularies; rounding
+                                 // differs from the default double-precision loop)
 };
 
 /// Everything one batch needs, sized once per batch shape (no allocation in the per-step loops).
@@ -54,6 +60,9 @@ void begin_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettin
 
 /// Forward and backward over windows [w_begin, w_end), adding parameter gradients to model.params.grads().
 /// Windows must be processed in order (the state at boundary w_begin must already be computed).
+/// Reads only the segment's columns of batch.inputs, so a caller may fill them just before this call.
+/// With settings.input_grads, the segment's columns of model.cortex.input_grads(ws.cortex) hold the
+/// gradient of the same objective w.r.t. those inputs on return.
 template <class S>
 BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings,
                               TbpttWorkspace<S>& ws, Index w_begin, Index w_end);

@@ -4,6 +4,8 @@
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/train/optimizers.hpp>
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 namespace ccrnn {
@@ -18,6 +20,23 @@ struct TrainerConfig {
   int lesion_epoch = 0;     // cerebellar lesion: from this (1-based) epoch on, no injection, no learning; 0 = never
   int io_lesion_epoch = 0;  // inferior-olive lesion: from this epoch on the cerebellum is frozen (no learning,
                             // excluded from clipping) but keeps injecting; 0 = never
+  bool input_grads = false; // compute the gradient w.r.t. the cortex's inputs of every window
+                            // (TbpttSettings::input_grads), for an input encoder trained through SegmentHooks
+  bool vectorised_cross_entropy = false;  // TbpttSettings::vectorised_cross_entropy
+};
+
+/// Optional callbacks of Trainer::train_batch_with_hooks around every optimizer segment: each window when
+/// step_per_window, else the whole batch as one segment of windows [0, W).
+template <class S>
+struct SegmentHooks {
+  /// Before the segment's forward pass (after the workspace is sized): may (re)write the segment's input
+  /// columns [w_begin*T*B, min(w_end*T, L)*B) of the batch, e.g. from parameters the previous window's
+  /// optimizer step has just changed.
+  std::function<void(Batch<S>& batch, Index w_begin, Index w_end)> before_forward;
+  /// After the segment's backward pass, before clipping and the optimizer step: e.g. backpropagate the
+  /// segment's input gradients (TrainerConfig::input_grads) into parameters attached with
+  /// attach_parameters.
+  std::function<void(const Batch<S>& batch, Index w_begin, Index w_end)> after_backward;
 };
 
 /// What the cerebellum does in a given epoch.
@@ -35,6 +54,14 @@ class Trainer {
 
   /// One iteration: gradients, clipping and optimizer step(s). Returns the batch statistics.
   BatchStats train_batch(const Batch<S>& batch);
+  /// The same with callbacks around every optimizer segment (see SegmentHooks); the batch is non-const
+  /// so that hooks.before_forward may fill its inputs window by window.
+  BatchStats train_batch_with_hooks(Batch<S>& batch, const SegmentHooks<S>& hooks);
+
+  /// Trainable parameters outside the model (e.g. an input encoder), kept alive by the caller: their
+  /// gradients are zeroed with the model's, included in the global norm and its clipping, and updated by
+  /// an optimizer of the same configuration (its own state) at every step. Call before training.
+  void attach_parameters(ParamSet<S>& extra);
 
   const TrainerConfig& config() const { return config_; }
   const TbpttWorkspace<S>& workspace() const { return workspace_; }
@@ -45,6 +72,7 @@ class Trainer {
 
  private:
   void update();
+  void zero_grad();
 
   Model<S>& model_;
   TrainerConfig config_;
@@ -54,6 +82,8 @@ class Trainer {
   CerebellumState state_;
   std::vector<Range> trainable_;
   double last_grad_norm_ = 0.0;
+  ParamSet<S>* extra_ = nullptr;    // attached parameters (none by default)
+  std::optional<Optimizer<S>> extra_optimizer_;
 };
 
 extern template class Trainer<float>;

@@ -2,6 +2,10 @@
 #include <ccrnn/dni/tbptt.tpp>
 #include <ccrnn/train/trainer.hpp>
 
+#include <cmath>
+#include <span>
+#include <stdexcept>
+
 namespace ccrnn {
 
 template <class S>
@@ -13,6 +17,8 @@ Trainer<S>::Trainer(Model<S>& model, const TrainerConfig& config)
   settings_.truncation = config.truncation;
   settings_.sg_scale = config.sg_scale;
   settings_.loss = config.loss;
+  settings_.input_grads = config.input_grads;
+  settings_.vectorised_cross_entropy = config.vectorised_cross_entropy;
   set_epoch(1);
 }
 
@@ -32,16 +38,65 @@ void Trainer<S>::set_epoch(int epoch) {
 }
 
 template <class S>
-void Trainer<S>::update() {
-  if (config_.clip > 0) last_grad_norm_ = clip_global_norm(model_.params.grads(), trainable_, config_.clip);
-  else last_grad_norm_ = global_norm(model_.params.grads(), trainable_);
-  optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
+void Trainer<S>::attach_parameters(ParamSet<S>& extra) {
+  if (extra_ != nullptr) throw std::logic_error("trainer: extra parameters are already attached");
+  extra_ = &extra;
+  extra_optimizer_.emplace(config_.optimizer, extra.size());
+}
+
+template <class S>
+void Trainer<S>::zero_grad() {
   model_.params.zero_grad();
+  if (extra_ != nullptr) extra_->zero_grad();
+}
+
+template <class S>
+void Trainer<S>::update() {
+  if (extra_ == nullptr) {
+    if (config_.clip > 0) last_grad_norm_ = clip_global_norm(model_.params.grads(), trainable_, config_.clip);
+    else last_grad_norm_ = global_norm(model_.params.grads(), trainable_);
+    optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
+    model_.params.zero_grad();
+    return;
+  }
+  // With attached parameters: one global norm over both buffers, the same clipping rule as
+  // clip_global_norm (scale by max / (norm + 1e-6) when the norm exceeds max), then both steps.
+  const Range all_extra{0, extra_->size()};
+  const std::span<const Range> extra_ranges(&all_extra, 1);
+  const double model_norm = global_norm(model_.params.grads(), trainable_);
+  const double extra_norm = global_norm(extra_->grads(), extra_ranges);
+  last_grad_norm_ = std::sqrt(model_norm * model_norm + extra_norm * extra_norm);
+  if (config_.clip > 0 && last_grad_norm_ > config_.clip) {
+    const S scale = static_cast<S>(config_.clip / (last_grad_norm_ + 1e-6));
+    for (const Range& r : trainable_) model_.params.grads().segment(r.begin, r.size()) *= scale;
+    extra_->grads() *= scale;
+  }
+  optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
+  extra_optimizer_->step(extra_->values(), extra_->grads(), extra_ranges);
+  zero_grad();
+}
+
+template <class S>
+BatchStats Trainer<S>::train_batch_with_hooks(Batch<S>& batch, const SegmentHooks<S>& hooks) {
+  zero_grad();
+  begin_batch(model_, batch, settings_, workspace_);
+  const Index windows = workspace_.windows, step = config_.step_per_window ? 1 : windows;
+  BatchStats total;
+  for (Index w = 0; w < windows; w += step) {
+    if (hooks.before_forward) hooks.before_forward(batch, w, w + step);
+    const BatchStats segment = accumulate_windows(model_, batch, settings_, workspace_, w, w + step);
+    total.task_loss += segment.task_loss;
+    total.cerebellar_loss += segment.cerebellar_loss;
+    if (hooks.after_backward) hooks.after_backward(batch, w, w + step);
+    update();
+  }
+  total.training_error = detail::batch_training_error<S>(settings_, workspace_.outputs, batch);
+  return total;
 }
 
 template <class S>
 BatchStats Trainer<S>::train_batch(const Batch<S>& batch) {
-  model_.params.zero_grad();
+  zero_grad();
   if (!config_.step_per_window) {
     BatchStats stats = accumulate_batch_gradients(model_, batch, settings_, workspace_);
     update();
@@ -55,7 +110,7 @@ BatchStats Trainer<S>::train_batch(const Batch<S>& batch) {
     total.cerebellar_loss += window.cerebellar_loss;
     update();
   }
-  total.training_error = training_error<S>(settings_.loss, workspace_.outputs, batch);
+  total.training_error = detail::batch_training_error<S>(settings_, workspace_.outputs, batch);
   return total;
 }
 
