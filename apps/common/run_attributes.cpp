@@ -21,6 +21,8 @@ std::vector<std::string> write_run_attributes(io::Group& group, const po::variab
     std::replace(name.begin(), name.end(), '-', '_');
     const auto& value = entry.value();
     if (const auto* i = boost::any_cast<int>(&value)) group.set_attr(name, static_cast<std::int64_t>(*i));
+    else if (const auto* l = boost::any_cast<long>(&value)) group.set_attr(name, static_cast<std::int64_t>(*l));
+    else if (const auto* ll = boost::any_cast<long long>(&value)) group.set_attr(name, static_cast<std::int64_t>(*ll));
     else if (const auto* d = boost::any_cast<double>(&value)) group.set_attr(name, *d);
     else if (const auto* s = boost::any_cast<std::string>(&value)) group.set_attr(name, *s);
     else if (const auto* b = boost::any_cast<bool>(&value)) group.set_attr(name, static_cast<std::int64_t>(*b));

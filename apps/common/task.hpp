@@ -15,6 +15,13 @@
 
 namespace ccrnn::apps {
 
+/// A file a run writes beside the results file (for example generated captions as COCO results JSON),
+/// named <out without .h5>.<model>.seed<k>.<suffix>; write(path, overwrite) must write atomically.
+struct SideFile {
+  std::string suffix;
+  std::function<void(const std::string& path, bool overwrite)> write;
+};
+
 /// What one run reports. Written as /<model>/seed_<k>/ (docs/results-format.md).
 struct RunRecord {
   std::string model;
@@ -22,6 +29,7 @@ struct RunRecord {
   std::map<std::string, std::vector<double>> curves;  // one value per epoch (datasets)
   std::map<std::string, double> scalars;              // final metrics (attributes)
   std::function<void(io::Group&)> write_arrays;       // task-specific datasets (trajectories, captions, ...)
+  std::vector<SideFile> side_files;                   // written by the task executables only, not by sweeps
   double seconds = 0.0;
 };
 
@@ -50,6 +58,8 @@ class Task {
   virtual int epochs() const = 0;
   /// One complete run. Thread-safe after prepare(): runs of different models and seeds go in parallel.
   virtual RunRecord run(const std::string& model, std::uint64_t seed, const EpochProgress& on_epoch) const = 0;
+  /// Suffixes of the side files every run writes (checked before the runs, so that nothing is lost).
+  virtual std::vector<std::string> side_file_suffixes() const { return {}; }
   /// Datasets written once per results file (targets, vocabulary, ...).
   virtual void write_task_data(io::Group& /*root*/) const {}
   /// The scalar compared across models (paired t-test, ccRNN relative to cRNN); an error: lower is better.

@@ -10,6 +10,7 @@
 #include <ccrnn/version.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -40,6 +41,13 @@ po::options_description describe_runs(RunOptions& o) {
   return d;
 }
 
+std::string side_file_path(const std::string& out, const std::string& model, std::uint64_t seed,
+                           const std::string& suffix) {
+  std::string stem = out;
+  if (stem.size() > 3 && stem.compare(stem.size() - 3, 3, ".h5") == 0) stem.resize(stem.size() - 3);
+  return stem + "." + model + ".seed" + std::to_string(seed) + "." + suffix;
+}
+
 }  // namespace
 
 int run_task_main(int argc, char** argv, const std::string& program, std::unique_ptr<Task> task) {
@@ -60,6 +68,13 @@ int run_task_main(int argc, char** argv, const std::string& program, std::unique
     require_at_least("threads", run_options.threads, 0);
     task->prepare(vm, models);
     open_output(output, run_options.out, run_options.overwrite);  // refuse an existing result now, not after the runs
+    for (const auto& suffix : task->side_file_suffixes())
+      for (const auto& m : models)
+        for (auto s : seeds) {
+          const std::string path = side_file_path(run_options.out, m, s, suffix);
+          if (!run_options.overwrite && std::filesystem::exists(path))
+            throw UsageError(path + " exists; pass --overwrite to replace it");
+        }
   } catch (const UsageError& e) {
     std::cerr << program << ": " << e.what() << "\nTry '" << program << " --help'.\n";
     return exit_usage;
@@ -103,6 +118,12 @@ int run_task_main(int argc, char** argv, const std::string& program, std::unique
       file.close();
     }
     output->commit();
+    for (const auto& record : records)
+      for (const auto& side : record.side_files) {
+        const std::string path = side_file_path(run_options.out, record.model, record.seed, side.suffix);
+        side.write(path, run_options.overwrite);
+        if (!run_options.quiet) std::fprintf(stderr, "wrote %s\n", path.c_str());
+      }
     print_summary_table(models, scalars_by_model(records), task->summary_columns(), task->primary_scalar(), seeds.size());
     std::printf("results: %s\n", run_options.out.c_str());
     return exit_ok;

@@ -10,6 +10,7 @@ struct Entry {
 const Entry registry[] = {
     {"linedraw", make_linedraw_task},
     {"seqmnist", make_seqmnist_task},
+    {"caption", make_caption_task},
 };
 }  // namespace
 

@@ -8,5 +8,6 @@ namespace ccrnn::apps {
 
 std::unique_ptr<Task> make_linedraw_task();
 std::unique_ptr<Task> make_seqmnist_task();
+std::unique_ptr<Task> make_caption_task();
 
 }  // namespace ccrnn::apps
