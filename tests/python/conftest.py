@@ -38,3 +38,18 @@ def sweep(build_dir):
 @pytest.fixture(scope="session")
 def report(build_dir):
     return executable(build_dir, "report", "ccrnn-report")
+
+
+@pytest.fixture(scope="session")
+def caption(build_dir):
+    return executable(build_dir, "caption", "ccrnn-caption")
+
+
+@pytest.fixture(scope="session")
+def make_digits(build_dir):
+    return executable(build_dir, "make_digits", "ccrnn-make-digits")
+
+
+@pytest.fixture(scope="session")
+def make_scenes(build_dir):
+    return executable(build_dir, "make_scenes", "ccrnn-make-scenes")
