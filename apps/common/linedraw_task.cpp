@@ -3,21 +3,12 @@
 #include "training_options.hpp"
 
 #include <ccrnn/tasks/line_drawing_run.hpp>
+#include <ccrnn/tasks/trajectories.hpp>
 
 namespace ccrnn::apps {
 
 namespace {
 
-/// Stacks 2 x L trajectories into a row-major (count, L, 2) array.
-std::vector<double> stack_trajectories(const std::vector<Eigen::MatrixXd>& trajectories) {
-  std::vector<double> data;
-  for (const auto& traj : trajectories)
-    for (Index t = 0; t < traj.cols(); ++t) {
-      data.push_back(traj(0, t));
-      data.push_back(traj(1, t));
-    }
-  return data;
-}
 
 class LineDrawingTask final : public Task {
  public:
@@ -101,7 +92,7 @@ class LineDrawingTask final : public Task {
     r.seconds = result.seconds;
     const auto length = static_cast<std::size_t>(config.task.length);
     r.write_arrays = [trajectories = result.trajectories, length, recordings = result.recordings](io::Group& g) {
-      g.write("trajectories", stack_trajectories(trajectories), {trajectories.size(), length, 2});
+      g.write("trajectories", tasks::stack_trajectories(trajectories), {trajectories.size(), length, 2});
       tasks::write_recordings(g, recordings);
     };
     return r;
@@ -115,7 +106,7 @@ class LineDrawingTask final : public Task {
       targets.push_back(task.target(c));
       cue_values.push_back(c);
     }
-    root.write("targets", stack_trajectories(targets),
+    root.write("targets", tasks::stack_trajectories(targets),
                {targets.size(), static_cast<std::size_t>(base_.task.length), 2});
     root.write("cues", cue_values);
   }

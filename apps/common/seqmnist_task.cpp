@@ -6,6 +6,7 @@
 #include <ccrnn/tasks/mnist_idx.hpp>
 #include <ccrnn/tasks/procedural_digits.hpp>
 #include <ccrnn/tasks/seqmnist_run.hpp>
+#include <ccrnn/tasks/trajectories.hpp>
 
 #include <memory>
 
@@ -13,15 +14,6 @@ namespace ccrnn::apps {
 
 namespace {
 
-std::vector<double> stack_trajectories(const std::vector<Eigen::MatrixXd>& trajectories) {
-  std::vector<double> data;
-  for (const auto& traj : trajectories)
-    for (Index t = 0; t < traj.cols(); ++t) {
-      data.push_back(traj(0, t));
-      data.push_back(traj(1, t));
-    }
-  return data;
-}
 
 class SeqMnistTask final : public Task {
  public:
@@ -133,7 +125,7 @@ class SeqMnistTask final : public Task {
         labels.push_back(data_->test.labels[static_cast<std::size_t>(i)]);
       }
       r.write_arrays = [trajectories = result.trajectories, images, labels, recordings = result.recordings](io::Group& g) {
-        g.write("trajectories", stack_trajectories(trajectories), {trajectories.size(), tasks::SeqMnist::rows, 2});
+        g.write("trajectories", tasks::stack_trajectories(trajectories), {trajectories.size(), tasks::SeqMnist::rows, 2});
         g.write("trajectory_images", images);
         g.write("trajectory_labels", labels);
         tasks::write_recordings(g, recordings);
@@ -155,7 +147,7 @@ class SeqMnistTask final : public Task {
     if (!task.drawing()) return;
     std::vector<Eigen::MatrixXd> targets;
     for (int d = 0; d < 10; ++d) targets.push_back(task.target(d));
-    root.write("targets", stack_trajectories(targets), {10, tasks::SeqMnist::rows, 2});
+    root.write("targets", tasks::stack_trajectories(targets), {10, tasks::SeqMnist::rows, 2});
   }
 
   std::string default_seeds() const override { return "3"; }

@@ -1,4 +1,5 @@
 #include <ccrnn/tasks/line_drawing_run.hpp>
+#include <ccrnn/tasks/trajectories.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -20,12 +21,6 @@ std::vector<int> repeated_cues(Index repeats) {
   return out;
 }
 
-/// Column block of sample j as a 2 x L trajectory (time-major layout: step t at column t*B + j).
-Eigen::MatrixXd trajectory_of(const Matrix<float>& outputs, Index batch, Index length, Index j) {
-  Eigen::MatrixXd traj(2, length);
-  for (Index t = 0; t < length; ++t) traj.col(t) = outputs.col(t * batch + j).cast<double>();
-  return traj;
-}
 
 }  // namespace
 

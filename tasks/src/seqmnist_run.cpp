@@ -1,5 +1,6 @@
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/tasks/seqmnist_run.hpp>
+#include <ccrnn/tasks/trajectories.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -23,12 +24,6 @@ std::vector<Index> range(Index first, Index count) {
   return out;
 }
 
-/// Sample j's 2 x L trajectory (time-major: step t at column t*B + j).
-Eigen::MatrixXd trajectory_of(const Matrix<float>& outputs, Index batch, Index length, Index j) {
-  Eigen::MatrixXd traj(2, length);
-  for (Index t = 0; t < length; ++t) traj.col(t) = outputs.col(t * batch + j).cast<double>();
-  return traj;
-}
 
 }  // namespace
 
