@@ -164,3 +164,17 @@ def test_report_statistics_match_numpy(sweep, report, tmp_path):
     assert float(m.group(3)) == pytest.approx(t, rel=1e-3, abs=1e-3)
     bad = run(report, tmp_path / "missing.h5")
     assert bad.returncode == 1 and "missing.h5" in bad.stderr
+
+
+def test_config_file_gives_grid_and_fixed_options(sweep, tmp_path):
+    cfg = tmp_path / "sweep.ini"
+    cfg.write_text("task = linedraw\ngrid = T=1,2\ngrid = model=ccrnn\nset = epochs=2\nset = train-size=100\nseeds = 2\n")
+    r = run(sweep, "--config", cfg, "--dry-run", "--out", tmp_path / "c.h5")
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in r.stdout.splitlines() if l.startswith("run")]
+    assert len(lines) == 4 and "T=2 model=ccrnn seed=2" in lines[-1]
+    r = run(sweep, "--config", cfg, "--quiet", "--val-size", "10", "--test-repeats", "1", "--out", tmp_path / "c.h5")
+    assert r.returncode == 0, r.stderr
+    with h5py.File(tmp_path / "c.h5", "r") as f:
+        assert {int(g.attrs["epochs"]) for g in f["runs"].values()} == {2}
+        assert {int(g.attrs["train_size"]) for g in f["runs"].values()} == {100}
