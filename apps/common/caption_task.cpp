@@ -130,6 +130,7 @@ class CaptionTask final : public Task {
     const TrainerConfig t = training_.trainer_config(model, 1 << 20);  // bptt: T longer than any caption
     config.trainer.truncation = t.truncation;
     config.trainer.sg_scale = t.sg_scale;
+    config.trainer.final_injection = t.final_injection;
     config.trainer.optimizer = t.optimizer;
     config.trainer.clip = t.clip;
     config.trainer.lesion_epoch = t.lesion_epoch;

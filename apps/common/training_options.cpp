@@ -21,7 +21,9 @@ po::options_description TrainingOptions::describe_model() {
       ("cerebellum-hidden", option_with_default(&cerebellum_hidden), "granule units M per cerebellar layer")
       ("cerebellum-layers", option_with_default(&cerebellum_layers), "cerebellar hidden (granule) layers k")
       ("fibres", option_with_default(&fibres), "mossy fibres (inputs) per granule unit; 0 = dense")
-      ("sg-scale", option_with_default(&sg_scale), "scale gamma of the injected synthetic gradient");
+      ("sg-scale", option_with_default(&sg_scale), "scale gamma of the injected synthetic gradient")
+      ("no-final-injection", po::bool_switch(&no_final_injection),
+       "no synthetic gradient at the end of the last window (the reference injects there too; see docs/algorithm-notes.md)");
   return d;
 }
 
@@ -68,7 +70,7 @@ CellType TrainingOptions::validate(const po::variables_map& vm, const std::vecto
   const bool any_cerebellum = std::any_of(models.begin(), models.end(), has_cerebellum);
   if (!any_cerebellum) {
     std::vector<std::string> names = {"cerebellum-hidden", "cerebellum-layers", "fibres", "sg-scale", "lesion-epoch",
-                                      "io-lesion-epoch"};
+                                      "io-lesion-epoch", "no-final-injection"};
     names.insert(names.end(), cerebellum_only.begin(), cerebellum_only.end());
     for (const auto& name : names)
       if (given(vm, name)) throw UsageError("--" + name + " applies to the cerebellum, but --model has no ccrnn");
@@ -121,6 +123,7 @@ TrainerConfig TrainingOptions::trainer_config(const std::string& model, Index se
   TrainerConfig c;
   c.truncation = model == "bptt" ? sequence_length : truncation;
   c.sg_scale = sg_scale;
+  c.final_injection = !no_final_injection;
   c.optimizer.kind = parse_optimizer_kind(optimizer);
   c.optimizer.lr = lr;
   c.optimizer.beta1 = beta1;

@@ -21,6 +21,7 @@ struct TrainingOptions {
   int cerebellum_layers = 2;
   int fibres = 0;
   double sg_scale = 0.1;
+  bool no_final_injection = false;
   int truncation = 1;
   int epochs = 100;
   int batch = 50;

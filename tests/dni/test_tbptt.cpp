@@ -800,3 +800,32 @@ TEST_CASE("trainer: from a lesioned start the ccRNN's updates are bitwise the cR
     }
   }
 }
+
+TEST_CASE("tbptt: without the final injection, a one-window ccRNN has exactly the cRNN's gradients", "[tbptt]") {
+  // At T = L there is one window and its only boundary is the sequence end. With final_injection off
+  // nothing is injected, so even a cerebellum with a non-zero output layer leaves the cortex and readout
+  // gradients bitwise those of the cRNN; with it on (the reference), they differ.
+  const Index B = 3, L = 5;
+  for (CellType cell : kCells) {
+    DYNAMIC_SECTION(to_string(cell)) {
+      Model<double> crnn(small_config(cell, false, LossKind::mse)), ccrnn(small_config(cell, true, LossKind::mse));
+      prepare_model(crnn, 31, 0.0);
+      prepare_model(ccrnn, 31, 0.5);
+      const Range cortex = crnn.cortex_range();
+      const Batch<double> batch = make_batch(crnn.config(), LossKind::mse, B, L, 32);
+      TbpttWorkspace<double> ws_c, ws_cc;
+      TbpttSettings settings = make_settings(L, LossKind::mse);
+      crnn.params.zero_grad();
+      accumulate_batch_gradients(crnn, batch, settings, ws_c);
+      settings.final_injection = false;
+      ccrnn.params.zero_grad();
+      accumulate_batch_gradients(ccrnn, batch, settings, ws_cc);
+      CHECK((ccrnn.params.grads().head(cortex.end).array() == crnn.params.grads().head(cortex.end).array()).all());
+      CHECK(max_abs(ws_cc.predictions) > 0.0);  // the cerebellum does predict; it is just not injected
+      settings.final_injection = true;
+      ccrnn.params.zero_grad();
+      accumulate_batch_gradients(ccrnn, batch, settings, ws_cc);
+      CHECK((ccrnn.params.grads().head(cortex.end) - crnn.params.grads().head(cortex.end)).cwiseAbs().maxCoeff() > 1e-6);
+    }
+  }
+}

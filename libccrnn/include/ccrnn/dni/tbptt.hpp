@@ -17,6 +17,8 @@ struct TbpttSettings {
   Index truncation = 1;          // T: steps per window
   double sg_scale = 0.1;         // gamma: scale of the injected synthetic gradient
   bool inject = true;            // the cerebellum (if any) injects its predictions
+  bool final_injection = true;   // also at the end of the last window (the reference does; ALGORITHM.md §4).
+                                 // false: the sequence's end gets no synthetic gradient (nothing follows it)
   bool train_cerebellum = true;  // the cerebellum (if any) learns from the bootstrapped targets
   LossKind loss = LossKind::mse;
   bool input_grads = false;      // also compute the gradient w.r.t. batch.inputs of every processed window

@@ -179,7 +179,7 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
       if (settings.input_grads) ws.cortex.layers.front().input_grads.middleCols(t0 * b, (t1 - t0) * b).setZero();
       continue;
     }
-    if (inject)
+    if (inject && (settings.final_injection || w + 1 < ws.windows))
       ws.state_grad = ws.cerebellum.output.middleCols(boundary_col(w + 1 - w_begin), b) * static_cast<S>(settings.sg_scale);
     else
       ws.state_grad.setZero();

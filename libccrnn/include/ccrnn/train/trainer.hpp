@@ -13,6 +13,7 @@ namespace ccrnn {
 struct TrainerConfig {
   Index truncation = 1;
   double sg_scale = 0.1;
+  bool final_injection = true;   // TbpttSettings::final_injection
   LossKind loss = LossKind::mse;
   OptimizerConfig optimizer;
   double clip = 1.0;             // global-norm clip; <= 0 disables clipping

@@ -16,6 +16,7 @@ Trainer<S>::Trainer(Model<S>& model, const TrainerConfig& config)
     throw std::invalid_argument("trainer: lesion epochs must be >= 0 (0 = never)");
   settings_.truncation = config.truncation;
   settings_.sg_scale = config.sg_scale;
+  settings_.final_injection = config.final_injection;
   settings_.loss = config.loss;
   settings_.input_grads = config.input_grads;
   settings_.vectorised_cross_entropy = config.vectorised_cross_entropy;
