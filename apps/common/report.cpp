@@ -23,8 +23,11 @@ StoredRun read_run(const io::Group& g, const std::string& condition, const std::
     for (const auto& name : g.read_strings("option_names")) skip.insert(name);
   for (const auto& name : g.children())
     if (g.is_dataset(name) && name != "option_names") {
-      const io::Array a = g.read(name);
-      if (a.rank() == 1) run.curves[name] = a.data;
+      try {
+        const io::Array a = g.read(name);
+        if (a.rank() == 1) run.curves[name] = a.data;
+      } catch (const io::Hdf5Error&) {  // strings (captions, ...): not a curve
+      }
     }
   for (const auto& name : g.attr_names()) {
     if (skip.count(name)) continue;
