@@ -76,7 +76,7 @@ CAP_FAST = ["--epochs", "2", "--hidden", "32", "--embedding", "32", "--cerebellu
 SCENES = ["--scene-train", "200", "--scene-val", "40", "--scene-test", "40"]
 
 
-def test_caption_built_in_equals_exported_files(caption, make_scenes, tmp_path):
+def test_caption_built_in_equals_exported_files(caption, make_scenes, report, tmp_path):
     data = tmp_path / "coco"
     r = run(make_scenes, "--out", data, *SCENES)
     assert r.returncode == 0, r.stderr
@@ -97,6 +97,8 @@ def test_caption_built_in_equals_exported_files(caption, make_scenes, tmp_path):
             assert ga.attrs["test_bpw"] == gb.attrs["test_bpw"]
             assert 0.0 <= ga.attrs["bleu4"] <= 1.0
             assert ga["captions"].shape == (40,)
+    rep = run(report, built_in, "--curve", "val_bpw")  # string datasets (captions) are not curves
+    assert rep.returncode == 0 and "test_bpw" in rep.stdout, rep.stderr
     # The COCO results JSON of each run, beside the results file.
     results = json.loads((tmp_path / "a.ccrnn.seed1.captions.json").read_text())
     assert len(results) == 40 and {"image_id", "caption"} <= set(results[0])
