@@ -16,9 +16,12 @@
 #include <string>
 
 #include "support/random_matrices.hpp"
+#include "support/small_models.hpp"
 
 using namespace ccrnn;
+using ccrnn::testing::max_abs;
 using ccrnn::testing::normal_matrix;
+using ccrnn::testing::relative_difference;
 
 namespace {
 
@@ -66,13 +69,6 @@ TrainerConfig trainer_config() {
   c.truncation = kT;
   c.optimizer.lr = 0.05;  // a visible step
   return c;
-}
-
-double max_abs(const Matrix<double>& m) { return m.size() ? m.cwiseAbs().maxCoeff() : 0.0; }
-
-double relative_difference(const Matrix<double>& a, const Matrix<double>& b) {
-  const double scale = max_abs(b);
-  return max_abs(a - b) / (scale > 0 ? scale : 1.0);
 }
 
 }  // namespace

@@ -18,30 +18,12 @@
 #include <vector>
 
 #include "support/random_matrices.hpp"
+#include "support/small_models.hpp"
 
 using namespace ccrnn;
-using ccrnn::testing::normal_matrix;
-using ccrnn::testing::GradCheckOptions;
-using ccrnn::testing::GradCheckReport;
+using namespace ccrnn::testing;
 
 namespace {
-
-constexpr CellType kCells[] = {CellType::lstm, CellType::tanh, CellType::gru};
-
-const char* loss_name(LossKind kind) { return kind == LossKind::mse ? "mse" : "cross-entropy"; }
-
-ModelConfig small_config(CellType cell, bool cerebellum, LossKind kind, Index layers = 1) {
-  ModelConfig c;
-  c.cell = cell;
-  c.input_size = 2;
-  c.hidden_size = 3;
-  c.layers = layers;
-  c.output_size = kind == LossKind::mse ? 2 : 3;
-  c.cerebellum = cerebellum;
-  c.cerebellum_hidden = 5;
-  c.cerebellum_layers = 2;
-  return c;
-}
 
 /// initialise(seed), then (for a ccRNN, if out_scale > 0) a non-zero cerebellar output layer
 /// N(0, out_scale^2) drawn from its own stream, so two models prepared alike are identical.
@@ -54,28 +36,6 @@ void prepare_model(Model<double>& model, std::uint64_t seed, double out_scale) {
     auto v = model.params.value(model.params.id(name));
     v = normal_matrix(rng, v.rows(), v.cols(), out_scale);
   }
-}
-
-/// Random inputs; MSE: random targets, feedback every `interval`-th step; cross-entropy: a label at the
-/// last step only.
-Batch<double> make_batch(const ModelConfig& config, LossKind kind, Index batch_size, Index length,
-                         std::uint64_t seed, Index interval = 2) {
-  Rng rng(seed, Stream::data);
-  Batch<double> b;
-  b.size = batch_size;
-  b.length = length;
-  b.inputs = normal_matrix(rng, config.input_size, batch_size * length);
-  if (kind == LossKind::mse) {
-    b.targets = normal_matrix(rng, config.output_size, batch_size * length);
-    b.supervised = sparse_feedback(length, interval);
-  } else {
-    b.labels.assign(static_cast<size_t>(batch_size * length), -1);
-    for (Index j = (length - 1) * batch_size; j < length * batch_size; ++j)
-      b.labels[static_cast<size_t>(j)] = static_cast<int>(rng.uniform_int(0, config.output_size - 1));
-    b.supervised.assign(static_cast<size_t>(length), 0);
-    b.supervised.back() = 1;
-  }
-  return b;
 }
 
 TbpttSettings make_settings(Index truncation, LossKind kind) {
@@ -128,14 +88,6 @@ double untruncated_loss(const Model<double>& model, const Batch<double>& batch, 
   return window_loss<double>(kind, ws.outputs, batch, 0, batch.length, grads);
 }
 
-double max_abs(const Matrix<double>& m) { return m.size() ? m.cwiseAbs().maxCoeff() : 0.0; }
-
-/// max |a - b| / max |b|: a norm-wise relative difference.
-double relative_difference(const Matrix<double>& a, const Matrix<double>& b) {
-  const double scale = max_abs(b);
-  return max_abs(a - b) / (scale > 0 ? scale : 1.0);
-}
-
 GradCheckOptions smooth_options(Range range) {
   // Five-point stencil, h = 1e-3: truncation ~ h^4 ~ 1e-12, rounding ~ 1.5 eps |F| / h ~ 1e-12 for |F| ~ 3.
   GradCheckOptions o;
@@ -179,7 +131,7 @@ TEST_CASE("tbptt: ccRNN gradients equal finite differences of the windowed objec
                                      static_cast<std::uint64_t>(layers) + (variant.context ? 2 : 0);
           prepare_model(model, seed, 0.5);
           model.params.values().head(model.cortex_range().end) *= 2.0;  // U(-2/sqrt(N), ..): less linear
-          Batch<double> batch = make_batch(config, kind, B, L, seed);
+          Batch<double> batch = random_batch(config, kind, B, L, seed);
           if (variant.context) {
             Rng rng(seed, Stream::validation);
             batch.context = normal_matrix(rng, kContext, B);
@@ -291,7 +243,7 @@ TEST_CASE("tbptt: with T >= L the gradients are full BPTT's", "[gradcheck][tbptt
           const ModelConfig config = small_config(cell, false, kind);
           Model<double> model(config);
           prepare_model(model, 7 + static_cast<std::uint64_t>(cell), 0.0);
-          const Batch<double> batch = make_batch(config, kind, B, L, 8);
+          const Batch<double> batch = random_batch(config, kind, B, L, 8);
           TbpttWorkspace<double> ws;
           model.params.zero_grad();
           const BatchStats stats = accumulate_batch_gradients(model, batch, make_settings(T, kind), ws);
@@ -314,7 +266,7 @@ TEST_CASE("tbptt: truncation really cuts the gradient (T < L differs from full B
   const ModelConfig config = small_config(CellType::lstm, false, LossKind::mse);
   Model<double> model(config);
   prepare_model(model, 3, 0.0);
-  const Batch<double> batch = make_batch(config, LossKind::mse, 2, 5, 4);
+  const Batch<double> batch = random_batch(config, LossKind::mse, 2, 5, 4);
   TbpttWorkspace<double> ws;
   model.params.zero_grad();
   (void)accumulate_batch_gradients(model, batch, make_settings(1, LossKind::mse), ws);
@@ -339,7 +291,7 @@ TEST_CASE("tbptt: a ccRNN with a silent cerebellum has exactly the cRNN's gradie
           const Range cortex = crnn.cortex_range();
           REQUIRE(ccrnn.cortex_range().end == cortex.end);
           REQUIRE((ccrnn.params.values().head(cortex.end).array() == crnn.params.values().head(cortex.end).array()).all());
-          const Batch<double> batch = make_batch(crnn.config(), kind, B, L, 22);
+          const Batch<double> batch = random_batch(crnn.config(), kind, B, L, 22);
           TbpttWorkspace<double> ws_c, ws_cc;
           crnn.params.zero_grad();
           ccrnn.params.zero_grad();
@@ -457,7 +409,7 @@ TEST_CASE("tbptt: window-by-window accumulation equals one segment", "[tbptt]") 
           Model<double> whole(config), windows(config);
           prepare_model(whole, 31, 0.5);
           prepare_model(windows, 31, 0.5);
-          const Batch<double> batch = make_batch(config, kind, B, L, 32);
+          const Batch<double> batch = random_batch(config, kind, B, L, 32);
           const TbpttSettings settings = make_settings(T, kind);
           TbpttWorkspace<double> ws_whole, ws_windows;
           whole.params.zero_grad();
@@ -695,7 +647,7 @@ TEST_CASE("trainer: inferior-olive lesion freezes the cerebellum but keeps its i
       crnn.initialise(61);
       const Range cortex = frozen.cortex_range(), cereb = frozen.cerebellum_range();
       REQUIRE((crnn.params.values().array() == frozen.params.values().head(cortex.end).array()).all());
-      const Batch<double> batch = make_batch(cc, LossKind::mse, B, L, 62);
+      const Batch<double> batch = random_batch(cc, LossKind::mse, B, L, 62);
 
       Trainer<double> trainer(frozen, lesion_trainer_config(0, 1));
       REQUIRE(trainer.cerebellum_state() == CerebellumState::frozen);
@@ -739,7 +691,7 @@ TEST_CASE("trainer: a cerebellar lesion at epoch 3 stops the cerebellum and its 
       prepare_model(lesioned, 71, 0.5);
       crnn.initialise(71);
       const Range cortex = lesioned.cortex_range(), cereb = lesioned.cerebellum_range();
-      const Batch<double> batch = make_batch(cc, LossKind::mse, B, L, 72);
+      const Batch<double> batch = random_batch(cc, LossKind::mse, B, L, 72);
 
       // An active epoch: the cerebellum learns.
       Trainer<double> trainer(lesioned, lesion_trainer_config(3, 0));
@@ -773,7 +725,7 @@ TEST_CASE("trainer: from a lesioned start the ccRNN's updates are bitwise the cR
       crnn.initialise(81);
       const Range cortex = lesioned.cortex_range(), cereb = lesioned.cerebellum_range();
       REQUIRE((crnn.params.values().array() == lesioned.params.values().head(cortex.end).array()).all());
-      const Batch<double> batch = make_batch(cc, LossKind::mse, B, L, 82);
+      const Batch<double> batch = random_batch(cc, LossKind::mse, B, L, 82);
       Trainer<double> trainer(lesioned, lesion_trainer_config(1, 0));
       Trainer<double> crnn_trainer(crnn, lesion_trainer_config(1, 0));
       REQUIRE(trainer.cerebellum_state() == CerebellumState::lesioned);
@@ -812,7 +764,7 @@ TEST_CASE("tbptt: without the final injection, a one-window ccRNN has exactly th
       prepare_model(crnn, 31, 0.0);
       prepare_model(ccrnn, 31, 0.5);
       const Range cortex = crnn.cortex_range();
-      const Batch<double> batch = make_batch(crnn.config(), LossKind::mse, B, L, 32);
+      const Batch<double> batch = random_batch(crnn.config(), LossKind::mse, B, L, 32);
       TbpttWorkspace<double> ws_c, ws_cc;
       TbpttSettings settings = make_settings(L, LossKind::mse);
       crnn.params.zero_grad();

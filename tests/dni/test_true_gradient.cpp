@@ -15,30 +15,12 @@
 #include <string>
 
 #include "support/random_matrices.hpp"
+#include "support/small_models.hpp"
 
 using namespace ccrnn;
-using ccrnn::testing::GradCheckOptions;
-using ccrnn::testing::GradCheckReport;
-using ccrnn::testing::normal_matrix;
+using namespace ccrnn::testing;
 
 namespace {
-
-constexpr CellType kCells[] = {CellType::lstm, CellType::tanh, CellType::gru};
-
-const char* loss_name(LossKind kind) { return kind == LossKind::mse ? "mse" : "cross-entropy"; }
-
-ModelConfig small_config(CellType cell, bool cerebellum, LossKind kind, Index layers = 1) {
-  ModelConfig c;
-  c.cell = cell;
-  c.input_size = 2;
-  c.hidden_size = 3;
-  c.layers = layers;
-  c.output_size = kind == LossKind::mse ? 2 : 3;
-  c.cerebellum = cerebellum;
-  c.cerebellum_hidden = 5;
-  c.cerebellum_layers = 2;
-  return c;
-}
 
 /// initialise(seed); cortex weights doubled (less linear); a ccRNN gets a non-zero cerebellar output layer.
 template <class S>
@@ -54,35 +36,6 @@ void prepare_model(Model<S>& model, std::uint64_t seed) {
   }
 }
 
-/// MSE: random targets, feedback every `interval`-th step; cross-entropy: a label at the last step only.
-template <class S>
-Batch<S> make_batch(const ModelConfig& config, LossKind kind, Index batch_size, Index length, std::uint64_t seed,
-                    Index interval = 2) {
-  Rng rng(seed, Stream::data);
-  Batch<S> b;
-  b.size = batch_size;
-  b.length = length;
-  b.inputs = normal_matrix(rng, config.input_size, batch_size * length).template cast<S>();
-  if (kind == LossKind::mse) {
-    b.targets = normal_matrix(rng, config.output_size, batch_size * length).template cast<S>();
-    b.supervised = sparse_feedback(length, interval);
-  } else {
-    b.labels.assign(static_cast<size_t>(batch_size * length), -1);
-    for (Index j = (length - 1) * batch_size; j < length * batch_size; ++j)
-      b.labels[static_cast<size_t>(j)] = static_cast<int>(rng.uniform_int(0, config.output_size - 1));
-    b.supervised.assign(static_cast<size_t>(length), 0);
-    b.supervised.back() = 1;
-  }
-  return b;
-}
-
-double max_abs(const Matrix<double>& m) { return m.size() ? m.cwiseAbs().maxCoeff() : 0.0; }
-
-double relative_difference(const Matrix<double>& a, const Matrix<double>& b) {
-  const double scale = max_abs(b);
-  return max_abs(a - b) / (scale > 0 ? scale : 1.0);
-}
-
 template <class S>
 bool bitwise_equal(const Vector<S>& a, const Vector<S>& b) {
   return a.size() == b.size() && (a.array() == b.array()).all();
@@ -96,7 +49,7 @@ void check_changes_nothing() {
   Rng rng(6, Stream::validation);
   model.params.grads() = normal_matrix(rng, model.params.size(), 1).template cast<S>();  // some non-zero gradients
   const Vector<S> values = model.params.values(), grads = model.params.grads();
-  const Batch<S> batch = make_batch<S>(config, LossKind::mse, 3, 5, 7);
+  const Batch<S> batch = random_batch<S>(config, LossKind::mse, 3, 5, 7);
   BoundaryGradientOptions options;
   options.truncation = 2;
   options.truncated = true;
@@ -135,7 +88,7 @@ TEST_CASE("true gradient: its parameter gradient is full BPTT's (T = L, cRNN)", 
           const ModelConfig config = small_config(cell, false, kind, layers);
           Model<double> model(config);
           prepare_model(model, 11 + static_cast<std::uint64_t>(cell) + 3 * static_cast<std::uint64_t>(layers));
-          const Batch<double> batch = make_batch<double>(config, kind, B, L, 12);
+          const Batch<double> batch = random_batch<double>(config, kind, B, L, 12);
           TbpttSettings settings;
           settings.truncation = L;
           settings.loss = kind;
@@ -183,7 +136,7 @@ TEST_CASE("true gradient: boundary gradients equal central differences of the wi
         Model<double> model(config);
         const std::uint64_t seed = 20 + 4 * static_cast<std::uint64_t>(v.cell) + static_cast<std::uint64_t>(v.layers);
         prepare_model(model, seed);
-        const Batch<double> batch = make_batch<double>(config, kind, B, L, seed + 100, 1);
+        const Batch<double> batch = random_batch<double>(config, kind, B, L, seed + 100, 1);
         BoundaryGradientOptions options;
         options.truncation = T;
         options.loss = kind;
@@ -234,7 +187,7 @@ TEST_CASE("true gradient: dF/dtheta with T < L equals finite differences of the 
       const ModelConfig config = small_config(cell, false, LossKind::mse);
       Model<double> model(config);
       prepare_model(model, 60 + static_cast<std::uint64_t>(cell));
-      const Batch<double> batch = make_batch<double>(config, LossKind::mse, B, L, 61);
+      const Batch<double> batch = random_batch<double>(config, LossKind::mse, B, L, 61);
       BoundaryGradientOptions options;
       options.truncation = T;
       options.parameter_gradient = true;
@@ -271,7 +224,7 @@ TEST_CASE("true gradient: the truncated gradient is the bootstrapped target of a
           const ModelConfig config = small_config(cell, true, kind, 2);
           Model<double> model(config);
           prepare_model(model, 80 + static_cast<std::uint64_t>(cell) + static_cast<std::uint64_t>(T));
-          const Batch<double> batch = make_batch<double>(config, kind, B, L, 81);
+          const Batch<double> batch = random_batch<double>(config, kind, B, L, 81);
           TbpttSettings settings;
           settings.truncation = T;
           settings.loss = kind;
@@ -305,7 +258,7 @@ TEST_CASE("true gradient: invalid arguments", "[true_gradient]") {
   const ModelConfig config = small_config(CellType::tanh, false, LossKind::mse);
   Model<double> model(config);
   model.initialise(1);
-  Batch<double> batch = make_batch<double>(config, LossKind::mse, 2, 4, 2);
+  Batch<double> batch = random_batch<double>(config, LossKind::mse, 2, 4, 2);
   BoundaryGradientOptions options;
   options.truncation = 0;
   CHECK_THROWS_AS(boundary_gradients(model, batch, options), std::invalid_argument);

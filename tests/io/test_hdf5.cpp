@@ -1,6 +1,8 @@
 // Tests of the HDF5 wrapper (ccrnn/io/hdf5_file.hpp) and of AtomicOutput.
 #include <catch2/catch.hpp>
 
+#include "support/scratch_dir.hpp"
+
 #include <ccrnn/io/atomic_output.hpp>
 #include <ccrnn/io/hdf5_file.hpp>
 
@@ -18,46 +20,12 @@ using ccrnn::io::AtomicOutput;
 using ccrnn::io::File;
 using ccrnn::io::Group;
 using ccrnn::io::Hdf5Error;
+using ccrnn::testing::read_text;
+using ccrnn::testing::ScratchDir;
+using ccrnn::testing::write_text;
 
 namespace {
 
-/// A fresh directory under the system temp dir, removed (with its contents) at scope exit.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::random_device rd;
-    const auto base = fs::temp_directory_path();
-    for (int attempt = 0; attempt < 100; ++attempt) {
-      fs::path p = base / ("ccrnn_test_io_" + std::to_string(rd()) + "_" + std::to_string(attempt));
-      if (fs::create_directory(p)) {
-        path_ = p;
-        return;
-      }
-    }
-    throw std::runtime_error("cannot create a scratch directory");
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 /// Runs `f` and returns the Hdf5Error message it throws (fails the test if it does not throw).
 template <class F>

@@ -3,18 +3,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <random>
+#include "support/scratch_dir.hpp"
 
-namespace fs = std::filesystem;
 using ccrnn::io::File;
 using ccrnn::io::Hdf5Error;
 
 TEST_CASE("copy_group_from copies datasets, subgroups and attributes of every type", "[io]") {
-  std::random_device rd;
-  const fs::path dir = fs::temp_directory_path() / ("ccrnn_test_copy_" + std::to_string(rd()));
-  fs::create_directories(dir);
-  const std::string source_path = (dir / "part.h5").string(), target_path = (dir / "all.h5").string();
+  const ccrnn::testing::ScratchDir dir;
+  const std::string source_path = dir.file("part.h5"), target_path = dir.file("all.h5");
   {
     File f = File::create(source_path);
     auto root = f.root();
@@ -39,5 +35,4 @@ TEST_CASE("copy_group_from copies datasets, subgroups and attributes of every ty
   CHECK(run.read("curve").data == std::vector<double>{3.0, 2.0, 1.5});
   CHECK(run.read("arrays/ids").data == std::vector<double>{4.0, 5.0});
   check.close();
-  fs::remove_all(dir);
 }

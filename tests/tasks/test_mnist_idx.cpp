@@ -4,16 +4,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <chrono>
+#include "support/scratch_dir.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using namespace ccrnn;
@@ -24,28 +22,7 @@ namespace {
 
 using Bytes = std::vector<unsigned char>;
 
-/// A fresh temporary directory, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir_ = fs::temp_directory_path() / ("ccrnn_mnist_" + std::to_string(::getpid()) + "_" + std::to_string(stamp) + "_" +
-                                        std::to_string(counter++));
-    fs::create_directories(dir_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string str() const { return dir_.string(); }
-
- private:
-  fs::path dir_;
-};
+using ccrnn::testing::ScratchDir;
 
 void put_be32(Bytes& b, std::uint32_t v) {
   b.push_back(static_cast<unsigned char>(v >> 24));
@@ -156,134 +133,134 @@ DigitImages numbered(Index n) {
 }  // namespace
 
 TEST_CASE("mnist idx: plain and gzip files are read, gzip recognised by its magic bytes", "[tasks]") {
-  TempDir dir;
+  ScratchDir dir;
   const Bytes labels = {3, 0, 9, 7};
   const Bytes images = image_file(4), label_bytes = label_file(labels);
   // Plain files; gzip files under .gz names; gzip files under plain names; plain files under .gz names.
-  write_file(dir.path("plain-images"), images);
-  write_file(dir.path("plain-labels"), label_bytes);
-  write_file(dir.path("images.gz"), gzip_stored(images));
-  write_file(dir.path("labels.gz"), gzip_stored(label_bytes));
-  write_file(dir.path("gzip-named-plain"), gzip_stored(images));
-  write_file(dir.path("plain-named.gz"), label_bytes);
-  check_test_images(read_idx(dir.path("plain-images"), dir.path("plain-labels")), labels);
-  check_test_images(read_idx(dir.path("images.gz"), dir.path("labels.gz")), labels);
-  check_test_images(read_idx(dir.path("gzip-named-plain"), dir.path("plain-named.gz")), labels);
+  write_file(dir.file("plain-images"), images);
+  write_file(dir.file("plain-labels"), label_bytes);
+  write_file(dir.file("images.gz"), gzip_stored(images));
+  write_file(dir.file("labels.gz"), gzip_stored(label_bytes));
+  write_file(dir.file("gzip-named-plain"), gzip_stored(images));
+  write_file(dir.file("plain-named.gz"), label_bytes);
+  check_test_images(read_idx(dir.file("plain-images"), dir.file("plain-labels")), labels);
+  check_test_images(read_idx(dir.file("images.gz"), dir.file("labels.gz")), labels);
+  check_test_images(read_idx(dir.file("gzip-named-plain"), dir.file("plain-named.gz")), labels);
 
   // Several concatenated gzip members are one file, as for gzip(1); and more than one stored block.
   Bytes two_members = gzip_stored(Bytes(images.begin(), images.begin() + 1000));
   const Bytes rest = gzip_stored(Bytes(images.begin() + 1000, images.end()));
   two_members.insert(two_members.end(), rest.begin(), rest.end());
-  write_file(dir.path("two-members"), two_members);
-  check_test_images(read_idx(dir.path("two-members"), dir.path("plain-labels")), labels);
+  write_file(dir.file("two-members"), two_members);
+  check_test_images(read_idx(dir.file("two-members"), dir.file("plain-labels")), labels);
   const Bytes many = image_file(100);  // 78,416 bytes: two stored blocks
-  write_file(dir.path("many.gz"), gzip_stored(many));
-  write_file(dir.path("many-labels"), label_file(Bytes(100, 5)));
-  const DigitImages hundred = read_idx(dir.path("many.gz"), dir.path("many-labels"));
+  write_file(dir.file("many.gz"), gzip_stored(many));
+  write_file(dir.file("many-labels"), label_file(Bytes(100, 5)));
+  const DigitImages hundred = read_idx(dir.file("many.gz"), dir.file("many-labels"));
   CHECK(hundred.count() == 100);
   CHECK(hundred.pixels[99 * 784 + 783] == static_cast<float>(pixel_byte(99, 783)) / 255.0f);
 
   // An empty set is a valid file.
-  write_file(dir.path("empty-images"), image_file(0));
-  write_file(dir.path("empty-labels"), label_file({}));
-  CHECK(read_idx(dir.path("empty-images"), dir.path("empty-labels")).count() == 0);
+  write_file(dir.file("empty-images"), image_file(0));
+  write_file(dir.file("empty-labels"), label_file({}));
+  CHECK(read_idx(dir.file("empty-images"), dir.file("empty-labels")).count() == 0);
 }
 
 TEST_CASE("mnist idx: every kind of bad file raises DataError naming the file and the problem", "[tasks]") {
-  TempDir dir;
+  ScratchDir dir;
   const Bytes good_labels = label_file({1, 2, 3});
-  write_file(dir.path("labels"), good_labels);
-  write_file(dir.path("images"), image_file(3));
-  REQUIRE(read_idx(dir.path("images"), dir.path("labels")).count() == 3);
+  write_file(dir.file("labels"), good_labels);
+  write_file(dir.file("images"), image_file(3));
+  REQUIRE(read_idx(dir.file("images"), dir.file("labels")).count() == 3);
   const auto images_error = [&](const std::string& name, const Bytes& bytes) {
-    write_file(dir.path(name), bytes);
-    return data_error([&] { read_idx(dir.path(name), dir.path("labels")); });
+    write_file(dir.file(name), bytes);
+    return data_error([&] { read_idx(dir.file(name), dir.file("labels")); });
   };
   const auto labels_error = [&](const std::string& name, const Bytes& bytes) {
-    write_file(dir.path(name), bytes);
-    return data_error([&] { read_idx(dir.path("images"), dir.path(name)); });
+    write_file(dir.file(name), bytes);
+    return data_error([&] { read_idx(dir.file("images"), dir.file(name)); });
   };
 
   SECTION("missing file") {
-    CHECK_THAT(data_error([&] { read_idx(dir.path("nothing"), dir.path("labels")); }),
-               Contains(dir.path("nothing")) && Contains("no such file"));
-    CHECK_THAT(data_error([&] { read_idx(dir.path("images"), dir.path("nolabels")); }),
-               Contains(dir.path("nolabels")) && Contains("no such file"));
-    CHECK_THAT(data_error([&] { find_idx_file(dir.str(), "t10k-images-idx3-ubyte"); }),
-               Contains(dir.path("t10k-images-idx3-ubyte")) && Contains("t10k-images-idx3-ubyte.gz") && Contains("missing"));
-    CHECK_THAT(data_error([&] { load_mnist_dir(dir.path("no-such-dir")); }),
-               Contains(dir.path("no-such-dir")) && Contains("no such directory"));
-    CHECK_THAT(data_error([&] { load_mnist_dir(dir.str()); }), Contains("train-images-idx3-ubyte") && Contains("missing"));
+    CHECK_THAT(data_error([&] { read_idx(dir.file("nothing"), dir.file("labels")); }),
+               Contains(dir.file("nothing")) && Contains("no such file"));
+    CHECK_THAT(data_error([&] { read_idx(dir.file("images"), dir.file("nolabels")); }),
+               Contains(dir.file("nolabels")) && Contains("no such file"));
+    CHECK_THAT(data_error([&] { find_idx_file(dir.path().string(), "t10k-images-idx3-ubyte"); }),
+               Contains(dir.file("t10k-images-idx3-ubyte")) && Contains("t10k-images-idx3-ubyte.gz") && Contains("missing"));
+    CHECK_THAT(data_error([&] { load_mnist_dir(dir.file("no-such-dir")); }),
+               Contains(dir.file("no-such-dir")) && Contains("no such directory"));
+    CHECK_THAT(data_error([&] { load_mnist_dir(dir.path().string()); }), Contains("train-images-idx3-ubyte") && Contains("missing"));
   }
   SECTION("wrong magic number") {
     CHECK_THAT(images_error("swapped", good_labels),
-               Contains(dir.path("swapped")) && Contains("wrong magic number 0x00000801") && Contains("0x00000803"));
+               Contains(dir.file("swapped")) && Contains("wrong magic number 0x00000801") && Contains("0x00000803"));
     CHECK_THAT(labels_error("swapped-labels", image_file(3)),
-               Contains(dir.path("swapped-labels")) && Contains("wrong magic number 0x00000803") && Contains("0x00000801"));
+               Contains(dir.file("swapped-labels")) && Contains("wrong magic number 0x00000803") && Contains("0x00000801"));
     Bytes text = {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!', '!', '!', '!', '!'};
-    CHECK_THAT(images_error("text", text), Contains(dir.path("text")) && Contains("wrong magic number 0x68656c6c"));
-    CHECK_THAT(images_error("tiny", {0, 0}), Contains(dir.path("tiny")) && Contains("too short"));
+    CHECK_THAT(images_error("text", text), Contains(dir.file("text")) && Contains("wrong magic number 0x68656c6c"));
+    CHECK_THAT(images_error("tiny", {0, 0}), Contains(dir.file("tiny")) && Contains("too short"));
   }
   SECTION("wrong dimensions") {
     CHECK_THAT(images_error("27x28", image_file(3, 27, 28)),
-               Contains(dir.path("27x28")) && Contains("wrong image dimensions 27x28") && Contains("expected 28x28"));
-    CHECK_THAT(images_error("28x32", image_file(3, 28, 32)), Contains(dir.path("28x32")) && Contains("28x32"));
+               Contains(dir.file("27x28")) && Contains("wrong image dimensions 27x28") && Contains("expected 28x28"));
+    CHECK_THAT(images_error("28x32", image_file(3, 28, 32)), Contains(dir.file("28x32")) && Contains("28x32"));
   }
   SECTION("truncated file") {
     Bytes short_images = image_file(3);
     short_images.pop_back();
     CHECK_THAT(images_error("short", short_images),
-               Contains(dir.path("short")) && Contains("truncated") && Contains("3 images") && Contains("2367"));
+               Contains(dir.file("short")) && Contains("truncated") && Contains("3 images") && Contains("2367"));
     const Bytes whole = image_file(3);
     CHECK_THAT(images_error("header", Bytes(whole.begin(), whole.begin() + 10)),
-               Contains(dir.path("header")) && Contains("truncated header"));
+               Contains(dir.file("header")) && Contains("truncated header"));
     Bytes short_labels = good_labels;
     short_labels.pop_back();
     CHECK_THAT(labels_error("short-labels", short_labels),
-               Contains(dir.path("short-labels")) && Contains("truncated") && Contains("3 labels"));
+               Contains(dir.file("short-labels")) && Contains("truncated") && Contains("3 labels"));
     // Truncated inside a gzip file, the decompressed data is what is short.
     CHECK_THAT(images_error("short.gz", gzip_stored(short_images)),
-               Contains(dir.path("short.gz")) && Contains("truncated") && Contains("decompressed"));
+               Contains(dir.file("short.gz")) && Contains("truncated") && Contains("decompressed"));
   }
   SECTION("trailing garbage") {
     Bytes long_images = image_file(3);
     long_images.insert(long_images.end(), {1, 2, 3});
-    CHECK_THAT(images_error("long", long_images), Contains(dir.path("long")) && Contains("3 bytes of trailing garbage"));
+    CHECK_THAT(images_error("long", long_images), Contains(dir.file("long")) && Contains("3 bytes of trailing garbage"));
     Bytes long_labels = good_labels;
     long_labels.push_back(4);
     CHECK_THAT(labels_error("long-labels", long_labels),
-               Contains(dir.path("long-labels")) && Contains("1 byte of trailing garbage"));
+               Contains(dir.file("long-labels")) && Contains("1 byte of trailing garbage"));
   }
   SECTION("corrupt gzip") {
     const Bytes gz = gzip_stored(image_file(3));
     Bytes flipped = gz;
     flipped[100] ^= 0x40;  // a data byte: the CRC no longer matches
-    CHECK_THAT(images_error("flipped.gz", flipped), Contains(dir.path("flipped.gz")) && Contains("corrupt gzip"));
+    CHECK_THAT(images_error("flipped.gz", flipped), Contains(dir.file("flipped.gz")) && Contains("corrupt gzip"));
     Bytes bad_block = gz;
     bad_block[12] ^= 0xFF;  // the stored block's length no longer matches its complement
-    CHECK_THAT(images_error("block.gz", bad_block), Contains(dir.path("block.gz")) && Contains("corrupt gzip"));
+    CHECK_THAT(images_error("block.gz", bad_block), Contains(dir.file("block.gz")) && Contains("corrupt gzip"));
     const Bytes cut(gz.begin(), gz.begin() + static_cast<long>(gz.size() / 2));
-    CHECK_THAT(images_error("cut.gz", cut), Contains(dir.path("cut.gz")) && Contains("corrupt gzip") && Contains("ends early"));
+    CHECK_THAT(images_error("cut.gz", cut), Contains(dir.file("cut.gz")) && Contains("corrupt gzip") && Contains("ends early"));
     const Bytes header_only(gz.begin(), gz.begin() + 10);
-    CHECK_THAT(images_error("header.gz", header_only), Contains(dir.path("header.gz")) && Contains("corrupt gzip"));
+    CHECK_THAT(images_error("header.gz", header_only), Contains(dir.file("header.gz")) && Contains("corrupt gzip"));
     Bytes trailing = gz;
     trailing.insert(trailing.end(), {0, 0, 0});
     CHECK_THAT(images_error("trailing.gz", trailing),
-               Contains(dir.path("trailing.gz")) && Contains("3 bytes of trailing garbage after the gzip data"));
+               Contains(dir.file("trailing.gz")) && Contains("3 bytes of trailing garbage after the gzip data"));
   }
   SECTION("image and label counts differ") {
     CHECK_THAT(labels_error("four-labels", label_file({1, 2, 3, 4})),
-               Contains(dir.path("images")) && Contains(dir.path("four-labels")) && Contains("3 images") && Contains("4 labels"));
+               Contains(dir.file("images")) && Contains(dir.file("four-labels")) && Contains("3 images") && Contains("4 labels"));
   }
   SECTION("labels outside 0-9") {
     CHECK_THAT(labels_error("label-10", label_file({1, 10, 3})),
-               Contains(dir.path("label-10")) && Contains("label 10 of item 1") && Contains("outside 0-9"));
-    CHECK_THAT(labels_error("label-255", label_file({1, 2, 255})), Contains(dir.path("label-255")) && Contains("label 255"));
+               Contains(dir.file("label-10")) && Contains("label 10 of item 1") && Contains("outside 0-9"));
+    CHECK_THAT(labels_error("label-255", label_file({1, 2, 255})), Contains(dir.file("label-255")) && Contains("label 255"));
   }
   SECTION("a directory is not a file") {
-    fs::create_directories(dir.path("subdir"));
-    CHECK_THAT(data_error([&] { read_idx(dir.path("subdir"), dir.path("labels")); }),
-               Contains(dir.path("subdir")) && Contains("directory"));
+    fs::create_directories(dir.file("subdir"));
+    CHECK_THAT(data_error([&] { read_idx(dir.file("subdir"), dir.file("labels")); }),
+               Contains(dir.file("subdir")) && Contains("directory"));
   }
 }
 
@@ -318,7 +295,7 @@ TEST_CASE("mnist idx: the split keeps the last 12,000 (or last 20%) training ima
 }
 
 TEST_CASE("mnist idx: what the writer writes, the reader reads back", "[tasks]") {
-  TempDir dir;
+  ScratchDir dir;
   DigitImages images;
   for (int i = 0; i < 5; ++i) {
     images.labels.push_back(static_cast<std::uint8_t>((i * 3) % 10));
@@ -326,23 +303,23 @@ TEST_CASE("mnist idx: what the writer writes, the reader reads back", "[tasks]")
   }
   for (const bool gzip : {false, true}) {
     const std::string suffix = gzip ? ".gz" : "";
-    write_idx(images, dir.path("img" + suffix), dir.path("lab" + suffix), gzip);
-    const Bytes start = read_file(dir.path("img" + suffix));
+    write_idx(images, dir.file("img" + suffix), dir.file("lab" + suffix), gzip);
+    const Bytes start = read_file(dir.file("img" + suffix));
     REQUIRE(start.size() > 2);
     CHECK((start[0] == 0x1f && start[1] == 0x8b) == gzip);
-    const DigitImages back = read_idx(dir.path("img" + suffix), dir.path("lab" + suffix));
+    const DigitImages back = read_idx(dir.file("img" + suffix), dir.file("lab" + suffix));
     CHECK(back.pixels == images.pixels);  // bitwise: pixels were already multiples of 1/255
     CHECK(back.labels == images.labels);
     CHECK(back.rows == 28);
     CHECK(back.cols == 28);
     // Existing files are refused without overwrite, replaced with it.
-    CHECK_THROWS_WITH(write_idx(images, dir.path("img" + suffix), dir.path("other" + suffix), gzip),
-                      Contains(dir.path("img" + suffix)) && Contains("exists"));
-    CHECK_FALSE(fs::exists(dir.path("other" + suffix)));  // nothing written when a target is refused
-    CHECK_NOTHROW(write_idx(images, dir.path("img" + suffix), dir.path("lab" + suffix), gzip, true));
+    CHECK_THROWS_WITH(write_idx(images, dir.file("img" + suffix), dir.file("other" + suffix), gzip),
+                      Contains(dir.file("img" + suffix)) && Contains("exists"));
+    CHECK_FALSE(fs::exists(dir.file("other" + suffix)));  // nothing written when a target is refused
+    CHECK_NOTHROW(write_idx(images, dir.file("img" + suffix), dir.file("lab" + suffix), gzip, true));
   }
   // The plain file is exactly the IDX layout.
-  const Bytes plain = read_file(dir.path("img"));
+  const Bytes plain = read_file(dir.file("img"));
   Bytes expected;
   put_be32(expected, 0x803);
   put_be32(expected, 5);
@@ -356,8 +333,8 @@ TEST_CASE("mnist idx: what the writer writes, the reader reads back", "[tasks]")
   rounded.pixels[0] = 0.5f;                  // 127.5 -> 128
   rounded.pixels[1] = 0.3f / 255.0f;         // -> 0
   rounded.pixels[2] = 254.7f / 255.0f;       // -> 255
-  write_idx(rounded, dir.path("rounded"), dir.path("rounded-labels"), false);
-  const DigitImages back = read_idx(dir.path("rounded"), dir.path("rounded-labels"));
+  write_idx(rounded, dir.file("rounded"), dir.file("rounded-labels"), false);
+  const DigitImages back = read_idx(dir.file("rounded"), dir.file("rounded-labels"));
   CHECK(back.pixels[0] == 128.0f / 255.0f);
   CHECK(back.pixels[1] == 0.0f);
   CHECK(back.pixels[2] == 1.0f);
@@ -365,18 +342,18 @@ TEST_CASE("mnist idx: what the writer writes, the reader reads back", "[tasks]")
   // Inconsistent sets are programming errors.
   DigitImages bad = images;
   bad.labels[0] = 10;
-  CHECK_THROWS_AS(write_idx(bad, dir.path("x"), dir.path("y"), false), std::invalid_argument);
+  CHECK_THROWS_AS(write_idx(bad, dir.file("x"), dir.file("y"), false), std::invalid_argument);
   bad = images;
   bad.pixels[3] = 1.5f;
-  CHECK_THROWS_AS(write_idx(bad, dir.path("x"), dir.path("y"), false), std::invalid_argument);
+  CHECK_THROWS_AS(write_idx(bad, dir.file("x"), dir.file("y"), false), std::invalid_argument);
   bad = images;
   bad.pixels.pop_back();
-  CHECK_THROWS_AS(write_idx(bad, dir.path("x"), dir.path("y"), false), std::invalid_argument);
-  CHECK_FALSE(fs::exists(dir.path("x")));
+  CHECK_THROWS_AS(write_idx(bad, dir.file("x"), dir.file("y"), false), std::invalid_argument);
+  CHECK_FALSE(fs::exists(dir.file("x")));
 }
 
 TEST_CASE("mnist idx: export_idx writes the four standard files and load_mnist_dir reads them back", "[tasks]") {
-  TempDir dir;
+  ScratchDir dir;
   // 10 training-file images (8 train + 2 validation by the split rule) and 3 test images, 28x28.
   const auto make = [](Index n, int offset) {
     DigitImages images;
@@ -391,7 +368,7 @@ TEST_CASE("mnist idx: export_idx writes the four standard files and load_mnist_d
   REQUIRE(splits.train.count() == 8);
 
   for (const bool gzip : {false, true}) {
-    const std::string out = dir.path(gzip ? "gz" : "plain");
+    const std::string out = dir.file(gzip ? "gz" : "plain");
     export_idx(splits, out, gzip);
     for (const auto& name : mnist_file_names()) {
       CHECK(fs::exists(out + "/" + name + (gzip ? ".gz" : "")));
@@ -416,11 +393,11 @@ TEST_CASE("mnist idx: export_idx writes the four standard files and load_mnist_d
   }
 
   // An existing set (in either compression) is refused before anything is written ...
-  const std::string plain = dir.path("plain");
+  const std::string plain = dir.file("plain");
   CHECK_THROWS_WITH(check_export_targets(plain, true, false), Contains("train-images-idx3-ubyte") && Contains("exists"));
   CHECK_THROWS_WITH(export_idx(splits, plain, true), Contains("exists") && Contains("--overwrite"));
   CHECK_FALSE(fs::exists(plain + "/t10k-labels-idx1-ubyte.gz"));
-  CHECK_NOTHROW(check_export_targets(dir.path("fresh"), true, false));
+  CHECK_NOTHROW(check_export_targets(dir.file("fresh"), true, false));
   // ... and replaced with overwrite, which also removes the other compression's files.
   export_idx(splits, plain, true, true);
   for (const auto& name : mnist_file_names()) {
@@ -430,7 +407,7 @@ TEST_CASE("mnist idx: export_idx writes the four standard files and load_mnist_d
   CHECK(load_mnist_dir(plain).test.labels == splits.test.labels);
 
   // With both a plain and a .gz file, the plain one is read.
-  const std::string both = dir.path("both");
+  const std::string both = dir.file("both");
   fs::create_directories(both);
   write_file(both + "/t10k-labels-idx1-ubyte", label_file({4}));
   write_file(both + "/t10k-labels-idx1-ubyte.gz", gzip_stored(label_file({6})));
