@@ -1,5 +1,6 @@
 // Caption generation (ALGORITHM.md sections 5 and 7) behind ccrnn-caption and ccrnn-sweep --task caption:
 // COCO-format captions + image features, or ccrnn's built-in procedural scenes.
+#include "shared_data.hpp"
 #include "task_registry.hpp"
 #include "training_options.hpp"
 
@@ -107,12 +108,25 @@ class CaptionTask final : public Task {
     config_.epochs = training_.epochs;
     config_.batch_size = training_.batch;
     config_.max_tokens = max_tokens_;
-    std::array<tasks::CaptionLoadReport, 3> reports;
-    data_ = std::make_shared<tasks::CaptionData>(tasks::load_caption_data(config_, &reports));
-    if (!built_in) {
-      const char* names[] = {"train", "validation", "test"};
-      for (int i = 0; i < 3; ++i) std::fprintf(stderr, "caption data, %s: %s\n", names[i], reports[static_cast<std::size_t>(i)].summary().c_str());
-    }
+    const auto& sc = scenes_;
+    const std::string key =
+        built_in ? "scenes " + std::to_string(sc.seed) + " " + std::to_string(sc.train_images) + " " +
+                       std::to_string(sc.validation_images) + " " + std::to_string(sc.test_images) + " " +
+                       std::to_string(sc.captions_per_image) + " " + std::to_string(sc.max_objects) + " " +
+                       std::to_string(sc.feature_size) + " " + std::to_string(sc.feature_noise)
+                 : "coco " + files_.train_json + "|" + files_.train_features + "|" + files_.validation_json + "|" +
+                       files_.validation_features + "|" + files_.test_json + "|" + files_.test_features + "|" +
+                       std::to_string(skip_missing_);
+    data_ = shared_data<tasks::CaptionData>(key, [&] {
+      std::array<tasks::CaptionLoadReport, 3> reports;
+      tasks::CaptionData data = tasks::load_caption_data(config_, &reports);
+      if (!built_in) {
+        const char* names[] = {"train", "validation", "test"};
+        for (int i = 0; i < 3; ++i)
+          std::fprintf(stderr, "caption data, %s: %s\n", names[i], reports[static_cast<std::size_t>(i)].summary().c_str());
+      }
+      return data;
+    });
   }
 
   int epochs() const override { return training_.epochs; }

@@ -1,5 +1,6 @@
 // The three sequential-MNIST tasks (ALGORITHM.md section 7) behind ccrnn-seqmnist and
 // ccrnn-sweep --task seqmnist: MNIST from IDX files (--mnist-dir) or the built-in procedural digits.
+#include "shared_data.hpp"
 #include "task_registry.hpp"
 #include "training_options.hpp"
 
@@ -89,9 +90,13 @@ class SeqMnistTask final : public Task {
     config_.eval_batch = eval_batch_;
     config_.trajectories_per_class = trajectories_per_class_;
     // Data problems are run-time failures (exit 1), not usage errors: they propagate as they are.
-    data_ = std::make_shared<tasks::MnistSplits>(
-        mnist_dir_.empty() ? tasks::procedural_mnist(static_cast<std::uint64_t>(data_seed_), procedural_train_, procedural_test_)
-                           : tasks::load_mnist_dir(mnist_dir_));
+    const std::string key = mnist_dir_.empty() ? "procedural " + std::to_string(data_seed_) + " " +
+                                                      std::to_string(procedural_train_) + " " + std::to_string(procedural_test_)
+                                               : "idx " + mnist_dir_;
+    data_ = shared_data<tasks::MnistSplits>(key, [&] {
+      return mnist_dir_.empty() ? tasks::procedural_mnist(static_cast<std::uint64_t>(data_seed_), procedural_train_, procedural_test_)
+                                : tasks::load_mnist_dir(mnist_dir_);
+    });
     if (data_->train.count() < training_.batch)
       throw UsageError("the training set (" + std::to_string(data_->train.count()) + " images) is smaller than --batch");
   }

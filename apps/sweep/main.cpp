@@ -162,8 +162,12 @@ Parsed parse(int argc, char** argv) {
   fixed.insert(fixed.end(), passthrough.begin(), passthrough.end());
   p.plan = make_sweep_plan(o.task, axes, fixed, parse_seeds(o.seeds));
 
-  // Configure and prepare every grid point now, so that a bad value fails before any run starts. The
-  // checks see every model of the sweep: cerebellar options are meant for its ccrnn runs.
+  return p;
+}
+
+/// Configures and prepares every grid point (loading its data), so that a bad value fails before any run
+/// starts. The checks see every model of the sweep: cerebellar options are meant for its ccrnn runs.
+void prepare_points(Parsed& p) {
   std::vector<std::string> models;
   for (const auto& a : p.plan.axes)
     if (a.name == "model") models = a.values;
@@ -172,7 +176,7 @@ Parsed parse(int argc, char** argv) {
     const std::string key = point_key(run);
     if (p.points.count(key)) continue;
     PreparedPoint point;
-    point.task = make_task(o.task);
+    point.task = make_task(p.plan.task);
     po::options_description task_options = point.task->options();
     const std::string context = "run " + (run.condition.empty() ? std::string() : run.condition + " ") + "model=" + run.model;
     parse_task_tokens(p.plan.task_tokens(run, task_options), task_options, point.vm, context);
@@ -183,7 +187,6 @@ Parsed parse(int argc, char** argv) {
     }
     p.points.emplace(key, std::move(point));
   }
-  return p;
 }
 
 /// Writes one finished run as a part file: its options (as the task executable records them), the
@@ -260,6 +263,7 @@ int main(int argc, char** argv) {
     p = parse(argc, argv);
     if (p.help) return exit_ok;
     if (root_rank) open_output(output, p.options.out, p.options.overwrite);  // refuse an existing result now
+    prepare_points(p);
     store.emplace(p.options.out);
   } catch (const UsageError& e) {
     if (root_rank) std::cerr << program << ": " << e.what() << "\nTry '" << program << " --help'.\n";
