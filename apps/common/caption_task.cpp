@@ -149,7 +149,10 @@ class CaptionTask final : public Task {
     config.trainer.clip = t.clip;
     config.trainer.lesion_epoch = t.lesion_epoch;
     config.trainer.io_lesion_epoch = t.io_lesion_epoch;
-    const auto result = tasks::run_captioning(*data_, config, seed, [&](int epoch, double, double, double) { on_epoch(epoch); });
+    const auto result = tasks::run_captioning(*data_, config, seed, [&](int epoch, double, double, double) {
+      on_epoch(epoch);
+      return true;
+    });
     RunRecord r;
     r.model = model;
     r.seed = seed;

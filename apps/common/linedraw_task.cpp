@@ -77,7 +77,10 @@ class LineDrawingTask final : public Task {
     config.model = training_.model_config(model);
     config.recording = training_.recording_config();
     config.trainer = training_.trainer_config(model, config.task.length);
-    const auto result = tasks::run_line_drawing(config, seed, [&](int epoch, double, double) { on_epoch(epoch); });
+    const auto result = tasks::run_line_drawing(config, seed, [&](int epoch, double, double) {
+      on_epoch(epoch);
+      return true;
+    });
     RunRecord r;
     r.model = model;
     r.seed = seed;

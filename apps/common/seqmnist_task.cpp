@@ -108,7 +108,10 @@ class SeqMnistTask final : public Task {
     config.model = training_.model_config(model);
     config.recording = training_.recording_config();
     config.trainer = training_.trainer_config(model, tasks::SeqMnist::rows);
-    const auto result = tasks::run_seqmnist(config, *data_, seed, [&](int epoch, double, double) { on_epoch(epoch); });
+    const auto result = tasks::run_seqmnist(config, *data_, seed, [&](int epoch, double, double) {
+      on_epoch(epoch);
+      return true;
+    });
     RunRecord r;
     r.model = model;
     r.seed = seed;

@@ -1,5 +1,6 @@
 // One caption-generation run (caption/run.hpp).
 #include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/core/interrupt.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -121,6 +122,7 @@ double evaluate_set(CaptionModel<float>& model, const CaptionSet& set, const std
   std::array<Index, 3> bin_tokens{}, bin_captions{};
   std::vector<double> per_column;
   for (const auto& members : batches) {
+    check_interrupt();
     CaptionBatch<float> cb = batch_of(model, set, caps, members, false);
     const Index b = cb.batch.size, length = cb.batch.length;
     total += model.evaluate(cb, ws);
@@ -252,6 +254,7 @@ CaptionRunResult run_captioning(const CaptionData& data, const CaptionRunConfig&
     double ce_sum = 0.0;
     Index tokens = 0;
     for (const auto& members : batches) {
+      check_interrupt();
       CaptionBatch<float> cb = batch_of(model, data.train, train, members, true);
       model.draw_dropout(cb, dropout_rng);
       const BatchStats stats = trainer.train_batch_with_hooks(cb.batch, model.training_hooks(cb, trainer));
@@ -278,7 +281,7 @@ CaptionRunResult run_captioning(const CaptionData& data, const CaptionRunConfig&
       result.best_epoch = epoch;
       best.take(model);
     }
-    if (on_epoch) on_epoch(epoch, train_ce, val_ce, val_ce / std::log(2.0));
+    if (on_epoch && !on_epoch(epoch, train_ce, val_ce, val_ce / std::log(2.0))) break;
   }
   result.train_tokens_per_second = train_seconds > 0 ? static_cast<double>(trained_tokens) / train_seconds : 0.0;
   result.train_tokens = trained_tokens;

@@ -1,5 +1,6 @@
 #include <ccrnn/tasks/line_drawing_run.hpp>
 #include <ccrnn/tasks/trajectories.hpp>
+#include <ccrnn/core/interrupt.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -59,6 +60,7 @@ LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::u
     double error_sum = 0.0;
     int batches = 0;
     for (Index done = 0; done < config.train_size; done += config.batch_size, ++batches) {
+      check_interrupt();
       const Batch<float> batch = task.sample_batch<float>(data_rng, std::min(config.batch_size, config.train_size - done));
       error_sum += recorder.train(trainer, model, batch).training_error;
     }
@@ -71,7 +73,7 @@ LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::u
                             " (training error " + std::to_string(train_error) + "); try a smaller --lr or --clip");
     result.train_error.push_back(train_error);
     result.val_error.push_back(val_error);
-    if (on_epoch) on_epoch(epoch, train_error, val_error);
+    if (on_epoch && !on_epoch(epoch, train_error, val_error)) break;
   }
 
   predict(model, test, eval_ws);

@@ -1,3 +1,4 @@
+#include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/tasks/seqmnist_run.hpp>
 #include <ccrnn/tasks/trajectories.hpp>
@@ -38,6 +39,7 @@ SeqMnistEvaluation evaluate_seqmnist(const Model<float>& model, const SeqMnist& 
   Index correct = 0;
   std::vector<Eigen::MatrixXd> drawn, targets;
   for (Index first = 0; first < n; first += eval_batch) {
+    check_interrupt();
     const Index B = std::min(eval_batch, n - first);
     const Batch<float> batch = task.make_batch<float>(images, range(first, B), true);
     predict(model, batch, ws);
@@ -72,6 +74,22 @@ SeqMnistEvaluation evaluate_seqmnist(const Model<float>& model, const SeqMnist& 
   return result;
 }
 
+ModelConfig seqmnist_model_defaults() {
+  ModelConfig config;
+  config.hidden_size = 30;
+  config.cerebellum_hidden = 300;
+  config.cerebellum_layers = 1;
+  return config;
+}
+
+TrainerConfig seqmnist_trainer_defaults() {
+  TrainerConfig config;
+  config.truncation = 3;
+  config.optimizer.lr = 1e-4;
+  config.clip = 1.0;
+  return config;
+}
+
 SeqMnistRunResult run_seqmnist(const SeqMnistRunConfig& config, const MnistSplits& data, std::uint64_t seed,
                                const SeqMnistEpochCallback& on_epoch) {
   if (config.epochs < 1) throw std::invalid_argument("seqMNIST: epochs must be >= 1");
@@ -103,6 +121,7 @@ SeqMnistRunResult run_seqmnist(const SeqMnistRunConfig& config, const MnistSplit
     int batches = 0;
     std::vector<Index> indices;
     for (Index done = 0; done < train_size; done += config.batch_size, ++batches) {
+      check_interrupt();
       const Index B = std::min(config.batch_size, train_size - done);
       indices.assign(order.begin() + done, order.begin() + done + B);
       error_sum += recorder.train(trainer, model, task.make_batch<float>(data.train, indices, false)).training_error;
@@ -117,7 +136,7 @@ SeqMnistRunResult run_seqmnist(const SeqMnistRunConfig& config, const MnistSplit
     result.train_error.push_back(train_error);
     result.val_error.push_back(val.error);
     if (!task.drawing()) result.val_accuracy.push_back(val.accuracy);
-    if (on_epoch) on_epoch(epoch, train_error, val.error);
+    if (on_epoch && !on_epoch(epoch, train_error, val.error)) break;
   }
 
   result.test = evaluate_seqmnist(model, task, data.test, 0, config.eval_batch, task.drawing());

@@ -1,4 +1,5 @@
 // The line-drawing task (ALGORITHM.md section 7) and complete runs of it.
+#include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/core/parallel.hpp>
 #include <ccrnn/metrics/statistics.hpp>
 #include <ccrnn/tasks/line_drawing_run.hpp>
@@ -112,6 +113,32 @@ TEST_CASE("line drawing: a short run is reproducible bit for bit, and full BPTT 
       CHECK(a.val_error.back() < 0.5 * a.val_error.front());
     }
   }
+}
+
+TEST_CASE("line drawing: the epoch callback can stop a run, and an interrupt check abandons it", "[tasks]") {
+  auto config = short_run(true);
+  const auto full = tasks::run_line_drawing(config, 7);
+  REQUIRE(full.train_error.size() > 2);
+  std::vector<int> seen;
+  const auto stopped = tasks::run_line_drawing(config, 7, [&](int epoch, double, double) {
+    seen.push_back(epoch);
+    return epoch < 2;
+  });
+  CHECK(seen == std::vector<int>{1, 2});
+  REQUIRE(stopped.train_error.size() == 2);
+  CHECK(stopped.train_error[1] == full.train_error[1]);  // the same run, only shorter
+  CHECK(stopped.trajectories.size() == 7);                 // still tested at the end
+
+  struct Interrupted {};
+  static int calls = 0;
+  calls = 0;
+  const InterruptCheck previous = set_interrupt_check([] {
+    if (++calls == 3) throw Interrupted{};
+  });
+  CHECK_THROWS_AS(tasks::run_line_drawing(config, 7), Interrupted);
+  CHECK(set_interrupt_check(previous) != nullptr);
+  CHECK(calls == 3);
+  CHECK_NOTHROW(tasks::run_line_drawing(config, 7));  // no check installed any more
 }
 
 TEST_CASE("line drawing: the papers' effect, ccRNN below cRNN after 100 epochs", "[slow]") {

@@ -38,8 +38,9 @@ struct LineDrawingRunResult {
   double seconds = 0.0;
 };
 
-/// Called after every epoch with (epoch, train_error, val_error).
-using EpochCallback = std::function<void(int, double, double)>;
+/// Called after every epoch with (epoch, train_error, val_error); returns true to go on, false to stop
+/// training there (the run then tests the model as it is and returns the curves of the epochs run).
+using EpochCallback = std::function<bool(int, double, double)>;
 
 /// Runs training for one seed in float. Deterministic: depends only on config and seed.
 LineDrawingRunResult run_line_drawing(const LineDrawingRunConfig& config, std::uint64_t seed,

@@ -14,10 +14,16 @@
 
 namespace ccrnn::tasks {
 
+/// The papers' seqMNIST model (ALGORITHM.md section 7): N = 30 LSTM units, a cerebellum of one hidden
+/// layer of 300 units (used when cerebellum is switched on).
+ModelConfig seqmnist_model_defaults();
+/// The papers' seqMNIST training: T = 3, Adam lr 1e-4 (betas 0.9, 0.98), clipping at norm 1.
+TrainerConfig seqmnist_trainer_defaults();
+
 struct SeqMnistRunConfig {
   SeqMnistConfig task;
-  ModelConfig model;      // input_size and output_size are set by the task
-  TrainerConfig trainer;  // loss is set by the task
+  ModelConfig model = seqmnist_model_defaults();        // input_size and output_size are set by the task
+  TrainerConfig trainer = seqmnist_trainer_defaults();  // loss is set by the task
   int epochs = 40;
   Index batch_size = 50;
   Index train_size = 0;       // training images used per epoch (the first ones of the set); 0 = all
@@ -48,8 +54,9 @@ struct SeqMnistRunResult {
   double seconds = 0.0;
 };
 
-/// Called after every epoch with (epoch, train_error, val_error).
-using SeqMnistEpochCallback = std::function<void(int, double, double)>;
+/// Called after every epoch with (epoch, train_error, val_error); returns true to go on, false to stop
+/// training there (the run then tests the model as it is and returns the curves of the epochs run).
+using SeqMnistEpochCallback = std::function<bool(int, double, double)>;
 
 /// Trains in float on data.train, validates on data.validation, tests on data.test. Deterministic: depends
 /// only on the config, the data and the seed. Throws DivergenceError on a non-finite training error.

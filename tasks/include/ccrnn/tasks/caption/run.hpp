@@ -87,8 +87,9 @@ struct CaptionRunResult {
   double seconds = 0.0;
 };
 
-/// Called after every epoch with (epoch, train_ce, val_ce, val_bpw).
-using CaptionEpochCallback = std::function<void(int, double, double, double)>;
+/// Called after every epoch with (epoch, train_ce, val_ce, val_bpw); returns true to go on, false to stop
+/// training there (the best checkpoint so far is then tested as usual).
+using CaptionEpochCallback = std::function<bool(int, double, double, double)>;
 
 /// The data of a run: the built-in scenes or the files (reports of the three loads in *reports, if given).
 CaptionData load_caption_data(const CaptionRunConfig& config, std::array<CaptionLoadReport, 3>* reports = nullptr);
