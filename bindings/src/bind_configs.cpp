@@ -1,0 +1,168 @@
+// Configuration classes and enums: every field settable by keyword, e.g.
+//   ccrnn.LineDrawingRunConfig(epochs=20, model=dict(cerebellum=True), trainer=dict(truncation=2))
+#include "bindings.hpp"
+#include "python_support.hpp"
+
+#include <ccrnn/model.hpp>
+#include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/line_drawing_run.hpp>
+#include <ccrnn/tasks/seqmnist_run.hpp>
+
+namespace ccrnn::python {
+
+using namespace ccrnn::tasks;
+
+void bind_configs(py::module_& m) {
+  bind_enum<CellType>(m, "CellType", "Cortical cell: 'lstm', 'tanh' (Elman RNN) or 'gru'.",
+                      {{"lstm", CellType::lstm}, {"tanh", CellType::tanh}, {"gru", CellType::gru}});
+  bind_enum<LossKind>(m, "LossKind", "Task loss: 'mse' (regression targets) or 'cross_entropy' (class labels).",
+                      {{"mse", LossKind::mse}, {"cross_entropy", LossKind::cross_entropy}});
+  bind_enum<OptimizerKind>(m, "OptimizerKind", "Optimizer: 'adam', 'rmsprop' or 'sgd' (PyTorch's update formulas).",
+                           {{"adam", OptimizerKind::adam}, {"rmsprop", OptimizerKind::rmsprop}, {"sgd", OptimizerKind::sgd}});
+  bind_enum<SeqMnistTarget>(m, "SeqMnistTarget", "What a seqMNIST network does while reading a digit: 'line', 'digit' or 'classify'.",
+                            {{"line", SeqMnistTarget::line}, {"digit", SeqMnistTarget::digit}, {"classify", SeqMnistTarget::classify}});
+
+  ConfigBinding<ModelConfig>(m, "ModelConfig", "A cortico-cerebellar model: cortex, linear readout, optional cerebellum.")
+      .field("cell", &ModelConfig::cell, "cortical cell type (CellType or 'lstm' / 'tanh' / 'gru')")
+      .field("input_size", &ModelConfig::input_size, "inputs per step (set by a task's run)")
+      .field("hidden_size", &ModelConfig::hidden_size, "N, units per cortical layer")
+      .field("layers", &ModelConfig::layers, "cortical layers")
+      .field("output_size", &ModelConfig::output_size, "readout outputs per step (set by a task's run)")
+      .field("cerebellum", &ModelConfig::cerebellum, "False: cRNN; True: ccRNN (cortex + cerebellum)")
+      .field("cerebellum_hidden", &ModelConfig::cerebellum_hidden, "M, granule units per cerebellar layer")
+      .field("cerebellum_layers", &ModelConfig::cerebellum_layers, "k, hidden ReLU layers of the cerebellum")
+      .field("fibres", &ModelConfig::fibres, "m mossy fibres per granule unit; 0 = dense")
+      .field("context_size", &ModelConfig::context_size, "width of the cerebellum's context input; 0 = none")
+      .done();
+
+  ConfigBinding<OptimizerConfig>(m, "OptimizerConfig", "Optimizer and its constants (PyTorch's definitions).")
+      .field("kind", &OptimizerConfig::kind, "OptimizerKind or 'adam' / 'rmsprop' / 'sgd'")
+      .field("lr", &OptimizerConfig::lr, "learning rate")
+      .field("beta1", &OptimizerConfig::beta1, "Adam's first-moment decay")
+      .field("beta2", &OptimizerConfig::beta2, "Adam's second-moment decay (the reference's 0.98)")
+      .field("eps", &OptimizerConfig::eps, "Adam and RMSprop denominator constant")
+      .field("momentum", &OptimizerConfig::momentum, "RMSprop and SGD momentum")
+      .field("alpha", &OptimizerConfig::alpha, "RMSprop smoothing constant")
+      .done();
+
+  ConfigBinding<TrainerConfig>(m, "TrainerConfig", "Truncated BPTT with cerebellar synthetic gradients, clipping, optimizer, lesions.")
+      .field("truncation", &TrainerConfig::truncation, "T, steps per truncation window")
+      .field("sg_scale", &TrainerConfig::sg_scale, "gamma, scale of the injected synthetic gradient")
+      .field("final_injection", &TrainerConfig::final_injection, "inject a prediction after the last window too (the reference does)")
+      .field("loss", &TrainerConfig::loss, "LossKind (set by a task's run)")
+      .field("optimizer", &TrainerConfig::optimizer, "OptimizerConfig")
+      .field("clip", &TrainerConfig::clip, "global gradient-norm clip; <= 0 disables")
+      .field("step_per_window", &TrainerConfig::step_per_window, "an optimizer step after every window instead of every batch")
+      .field("lesion_epoch", &TrainerConfig::lesion_epoch, "cerebellar lesion from this 1-based epoch on (no injection, no learning); 0 = never")
+      .field("io_lesion_epoch", &TrainerConfig::io_lesion_epoch, "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never")
+      .field("input_grads", &TrainerConfig::input_grads, "compute gradients w.r.t. the cortex's inputs (for an input encoder)")
+      .field("vectorised_cross_entropy", &TrainerConfig::vectorised_cross_entropy, "faster cross-entropy for large vocabularies")
+      .done();
+
+  ConfigBinding<RecordingConfig>(m, "RecordingConfig", "Boundary recordings during a run (gradient alignment, population statistics).")
+      .field("every", &RecordingConfig::every, "record training iterations 0, every, 2*every, ...; 0 = never")
+      .field("arrays", &RecordingConfig::arrays, "keep every recording whole in the result (large)")
+      .done();
+
+  ConfigBinding<LineDrawingConfig>(m, "LineDrawingConfig", "The line-drawing task: a cue at t = 0 asks for a line to one of six points.")
+      .field("length", &LineDrawingConfig::length, "L, steps per sequence")
+      .field("radius", &LineDrawingConfig::radius, "distance of the endpoints from the origin")
+      .field("cue_scale", &LineDrawingConfig::cue_scale, "the input at t = 0 is cue * cue_scale")
+      .field("noise", &LineDrawingConfig::noise, "std of Gaussian input noise at t >= 1")
+      .field("feedback_interval", &LineDrawingConfig::feedback_interval, "training feedback at steps t % interval == 0")
+      .field("cue_context", &LineDrawingConfig::cue_context, "give the cerebellum the cue as a one-hot context")
+      .done();
+
+  ConfigBinding<LineDrawingRunConfig>(m, "LineDrawingRunConfig", "One line-drawing run; defaults are the papers' (N=50, M=400, k=2, T=1, Adam 1e-3, 100 epochs).")
+      .field("task", &LineDrawingRunConfig::task, "LineDrawingConfig")
+      .field("model", &LineDrawingRunConfig::model, "ModelConfig (input and output sizes are the task's)")
+      .field("trainer", &LineDrawingRunConfig::trainer, "TrainerConfig")
+      .field("epochs", &LineDrawingRunConfig::epochs, "training epochs")
+      .field("batch_size", &LineDrawingRunConfig::batch_size, "samples per batch")
+      .field("train_size", &LineDrawingRunConfig::train_size, "fresh training samples per epoch")
+      .field("validation_size", &LineDrawingRunConfig::validation_size, "validation samples (dense feedback)")
+      .field("test_repeats", &LineDrawingRunConfig::test_repeats, "test set: every cue this many times")
+      .field("recording", &LineDrawingRunConfig::recording, "RecordingConfig")
+      .done();
+
+  ConfigBinding<SeqMnistConfig>(m, "SeqMnistConfig", "Sequential MNIST: one image row per step, 28 steps.")
+      .field("target", &SeqMnistConfig::target, "SeqMnistTarget or 'line' / 'digit' / 'classify'")
+      .field("feedback_interval", &SeqMnistConfig::feedback_interval, "drawing targets: feedback at steps t % interval == 0")
+      .field("radius", &SeqMnistConfig::radius, "line target: endpoint distance from the origin")
+      .done();
+
+  ConfigBinding<SeqMnistRunConfig>(m, "SeqMnistRunConfig", "One seqMNIST run; defaults are the papers' (N=30, cerebellum 300x1, T=3, Adam 1e-4, 40 epochs).")
+      .field("task", &SeqMnistRunConfig::task, "SeqMnistConfig")
+      .field("model", &SeqMnistRunConfig::model, "ModelConfig (input and output sizes are the task's)")
+      .field("trainer", &SeqMnistRunConfig::trainer, "TrainerConfig (the loss is the task's)")
+      .field("epochs", &SeqMnistRunConfig::epochs, "training epochs")
+      .field("batch_size", &SeqMnistRunConfig::batch_size, "images per batch")
+      .field("train_size", &SeqMnistRunConfig::train_size, "training images used per epoch (the first ones); 0 = all")
+      .field("validation_size", &SeqMnistRunConfig::validation_size, "validation images evaluated every epoch; 0 = all")
+      .field("eval_batch", &SeqMnistRunConfig::eval_batch, "images per forward pass in evaluation (memory only)")
+      .field("trajectories_per_class", &SeqMnistRunConfig::trajectories_per_class, "drawing: drawn test trajectories kept per digit")
+      .field("recording", &SeqMnistRunConfig::recording, "RecordingConfig")
+      .done();
+
+  ConfigBinding<SceneCaptionConfig>(m, "SceneCaptionConfig", "The built-in caption data: scenes of coloured shapes with several captions each.")
+      .field("train_images", &SceneCaptionConfig::train_images, "images in the training split")
+      .field("validation_images", &SceneCaptionConfig::validation_images, "images in the validation split")
+      .field("test_images", &SceneCaptionConfig::test_images, "images in the test split")
+      .field("captions_per_image", &SceneCaptionConfig::captions_per_image, "distinct captions per image (1..8)")
+      .field("max_objects", &SceneCaptionConfig::max_objects, "objects per scene at most (1..4)")
+      .field("feature_size", &SceneCaptionConfig::feature_size, "F, width of an image's feature vector")
+      .field("feature_noise", &SceneCaptionConfig::feature_noise, "std of the noise added to the features")
+      .field("seed", &SceneCaptionConfig::seed, "the data set's seed (not the training seed)")
+      .done();
+
+  ConfigBinding<CaptionFiles>(m, "CaptionFiles", "COCO-format caption files (caption JSON + feature HDF5 per split); empty: built-in scenes.")
+      .field("train_json", &CaptionFiles::train_json, "training captions (COCO JSON)")
+      .field("train_features", &CaptionFiles::train_features, "training features (HDF5: /image_ids, /features)")
+      .field("validation_json", &CaptionFiles::validation_json, "validation captions")
+      .field("validation_features", &CaptionFiles::validation_features, "validation features")
+      .field("test_json", &CaptionFiles::test_json, "test captions")
+      .field("test_features", &CaptionFiles::test_features, "test features")
+      .done();
+
+  ConfigBinding<CaptionLoadOptions>(m, "CaptionLoadOptions", "How caption files are read.")
+      .field("feature_size", &CaptionLoadOptions::feature_size, "expected feature width; 0 = the file's")
+      .field("skip_missing_features", &CaptionLoadOptions::skip_missing_features, "skip captioned images without features instead of failing")
+      .done();
+
+  ConfigBinding<CaptionModelConfig>(m, "CaptionModelConfig", "Encoder (linear + batch norm) and LSTM decoder with optional cerebellum.")
+      .field("feature_size", &CaptionModelConfig::feature_size, "F (set from the data)")
+      .field("vocabulary_size", &CaptionModelConfig::vocabulary_size, "V (set from the vocabulary)")
+      .field("embedding_size", &CaptionModelConfig::embedding_size, "E, word and image embedding width")
+      .field("hidden_size", &CaptionModelConfig::hidden_size, "N, decoder units")
+      .field("layers", &CaptionModelConfig::layers, "decoder layers")
+      .field("cell", &CaptionModelConfig::cell, "decoder cell type")
+      .field("cerebellum", &CaptionModelConfig::cerebellum, "False: cRNN; True: ccRNN")
+      .field("cerebellum_hidden", &CaptionModelConfig::cerebellum_hidden, "M, granule units per layer")
+      .field("cerebellum_layers", &CaptionModelConfig::cerebellum_layers, "k, hidden layers of the cerebellum")
+      .field("fibres", &CaptionModelConfig::fibres, "mossy fibres per granule unit; 0 = dense")
+      .field("dropout", &CaptionModelConfig::dropout, "dropout probability on the decoder's inputs (training only)")
+      .field("bn_momentum", &CaptionModelConfig::bn_momentum, "batch-norm running-average momentum")
+      .field("bn_eps", &CaptionModelConfig::bn_eps, "batch-norm epsilon")
+      .done();
+
+  ConfigBinding<CaptionLengthBins>(m, "CaptionLengthBins", "Caption length bins in words; both 0: the test images' terciles.")
+      .field("short_below", &CaptionLengthBins::short_below, "short: length < short_below")
+      .field("long_from", &CaptionLengthBins::long_from, "long: length >= long_from")
+      .done();
+
+  ConfigBinding<CaptionRunConfig>(m, "CaptionRunConfig", "One captioning run; defaults are the papers' (E=N=256, M=1024, T=4, Adam 1e-3, 10 epochs).")
+      .field("scenes", &CaptionRunConfig::scenes, "SceneCaptionConfig (used when files is empty)")
+      .field("files", &CaptionRunConfig::files, "CaptionFiles")
+      .field("load", &CaptionRunConfig::load, "CaptionLoadOptions")
+      .field("vocabulary_threshold", &CaptionRunConfig::vocabulary_threshold, "words seen fewer times become <unk>")
+      .field("model", &CaptionRunConfig::model, "CaptionModelConfig")
+      .field("trainer", &CaptionRunConfig::trainer, "TrainerConfig (loss, step_per_window and input_grads are forced)")
+      .field("epochs", &CaptionRunConfig::epochs, "training epochs")
+      .field("batch_size", &CaptionRunConfig::batch_size, "captions per training batch (all of one length)")
+      .field("eval_batch_size", &CaptionRunConfig::eval_batch_size, "captions or images per evaluation batch")
+      .field("max_tokens", &CaptionRunConfig::max_tokens, "greedy decoding: tokens per caption at most")
+      .field("bins", &CaptionRunConfig::bins, "CaptionLengthBins")
+      .done();
+}
+
+}  // namespace ccrnn::python

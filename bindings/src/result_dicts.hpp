@@ -1,0 +1,20 @@
+#pragma once
+// C++ result structs as Python dicts (shared by the run and analysis bindings).
+#include <ccrnn/dni/recording.hpp>
+#include <ccrnn/metrics/drawing.hpp>
+#include <ccrnn/tasks/caption/bleu.hpp>
+
+#include <pybind11/pybind11.h>
+
+namespace ccrnn::python {
+
+namespace py = pybind11;
+
+/// bleu1..bleu4, precision [p1..p4], brevity_penalty, candidate_length, reference_length, sentences.
+py::dict bleu_to_dict(const tasks::BleuScore& b);
+/// test_error, dysmetria, stationary_path_length, endpoint_error.
+py::dict drawing_to_dict(const DrawingMetrics& d);
+/// per_sample (boundaries, B), per_boundary (boundaries,), mean, zero_pairs.
+py::dict alignment_to_dict(const Alignment& a);
+
+}  // namespace ccrnn::python
