@@ -181,10 +181,11 @@ void bind_models(py::module_& m) {
            "Every parameter as {name: array} (copies).")
       .def("set_parameters", [](PyModel& p, const py::dict& values, bool strict) {
              p.visit([&](auto& m) {
-               if (strict && static_cast<size_t>(py::len(values)) != m.params.slots().size())
-                 for (const auto& s : m.params.slots())
-                   if (!values.contains(s.name))
-                     throw py::key_error("Model.set_parameters: '" + s.name + "' is missing (strict=False sets a subset)");
+               std::string missing;
+               for (const auto& s : m.params.slots())
+                 if (strict && !values.contains(s.name)) missing += (missing.empty() ? "'" : ", '") + s.name + "'";
+               if (!missing.empty())
+                 throw py::key_error("Model.set_parameters: missing " + missing + " (strict=False sets a subset)");
                for (const auto& [k, v] : values) set_parameter(m, py::str(k), py::cast<py::array>(v));
              });
            }, py::arg("values"), py::arg("strict") = true,

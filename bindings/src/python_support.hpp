@@ -41,7 +41,9 @@ class ConfigBinding {
       bool first = true;
       for (const auto& f : self.attr("_fields")) {
         const std::string field = f.cast<std::string>();
-        out += (first ? "" : ", ") + field + "=" + py::repr(self.attr(field.c_str())).cast<std::string>();
+        const py::object value = self.attr(field.c_str());
+        const bool is_enum = py::hasattr(value, "__members__");  // shown by name: cell='lstm'
+        out += (first ? "" : ", ") + field + "=" + py::repr(is_enum ? value.attr("name") : value).cast<std::string>();
         first = false;
       }
       return out + ")";

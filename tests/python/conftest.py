@@ -1,8 +1,16 @@
-"""Shared fixtures: where the built executables are (CCRNN_BUILD_DIR, set by ctest)."""
+"""Shared fixtures: where the built executables and the Python module are (CCRNN_BUILD_DIR, set by ctest)."""
 import os
 import pathlib
+import sys
 
 import pytest
+
+
+def pytest_configure(config):
+    # The ccrnn module is built into <build>/bindings: the tests import that one, not an installed copy.
+    path = os.environ.get("CCRNN_BUILD_DIR")
+    if path:
+        sys.path.insert(0, str(pathlib.Path(path) / "bindings"))
 
 
 @pytest.fixture(scope="session")
