@@ -131,7 +131,7 @@ void bind_data(py::module_& m) {
              return LineDrawing(config.cast<LineDrawingConfig>());
            }), "Task options as keywords (LineDrawingConfig's fields), e.g. LineDrawing(length=20).")
       .def(py::init<const LineDrawingConfig&>(), py::arg("config"))
-      .def_property_readonly("config", &LineDrawing::config)
+      .def_property_readonly("config", &LineDrawing::config, "the task's LineDrawingConfig")
       .def_property_readonly("context_size", &LineDrawing::context_size, "width of the cerebellar context (7 with cue_context, else 0)")
       .def_static("cues", &LineDrawing::cues, "The cue values -3..3 (the order of trajectories in results).")
       .def("target", [](const LineDrawing& t, int cue) {
@@ -163,9 +163,9 @@ void bind_data(py::module_& m) {
       .def(py::init([](const DigitImages& train, const DigitImages& validation, const DigitImages& test) {
              return MnistSplits{train, validation, test, "python"};
            }), py::arg("train"), py::arg("validation"), py::arg("test"))
-      .def_readonly("train", &MnistSplits::train)
-      .def_readonly("validation", &MnistSplits::validation)
-      .def_readonly("test", &MnistSplits::test)
+      .def_readonly("train", &MnistSplits::train, "training images (DigitImages)")
+      .def_readonly("validation", &MnistSplits::validation, "validation images, evaluated every epoch")
+      .def_readonly("test", &MnistSplits::test, "test images, evaluated once at the end")
       .def_readonly("source", &MnistSplits::source, "'idx:<dir>' or 'procedural(seed=<s>)'")
       .def("__repr__", [](const MnistSplits& s) {
         return "MnistSplits(" + s.source + ": " + std::to_string(s.train.count()) + " train, " +
@@ -199,9 +199,9 @@ void bind_data(py::module_& m) {
              return SeqMnist(config.cast<SeqMnistConfig>());
            }), "Task options as keywords (SeqMnistConfig's fields), e.g. SeqMnist(target='classify').")
       .def(py::init<const SeqMnistConfig&>(), py::arg("config"))
-      .def_property_readonly("config", &SeqMnist::config)
+      .def_property_readonly("config", &SeqMnist::config, "the task's SeqMnistConfig")
       .def_property_readonly("output_size", &SeqMnist::output_size, "2 for the drawing targets, 10 for classification")
-      .def_property_readonly("loss", &SeqMnist::loss)
+      .def_property_readonly("loss", &SeqMnist::loss, "LossKind: mse for the drawing targets, cross_entropy for classification")
       .def("target", [](const SeqMnist& t, int digit) {
              if (!t.drawing()) throw py::value_error("SeqMnist.target: the classification task has no drawing target");
              if (digit < 0 || digit > 9) throw py::value_error("SeqMnist.target: digit must be 0..9");
@@ -222,9 +222,9 @@ void bind_data(py::module_& m) {
                std::to_string(s.feature_size()) + ")";
       });
   py::class_<CaptionData>(m, "CaptionData", "The three caption splits.")
-      .def_readonly("train", &CaptionData::train)
-      .def_readonly("validation", &CaptionData::validation)
-      .def_readonly("test", &CaptionData::test);
+      .def_readonly("train", &CaptionData::train, "training split (CaptionSet)")
+      .def_readonly("validation", &CaptionData::validation, "validation split, evaluated every epoch")
+      .def_readonly("test", &CaptionData::test, "test split: captions generated and scored at the end");
   m.def("make_scene_captions", [](const py::kwargs& options) {
           py::object config = py::type::of<SceneCaptionConfig>()();
           apply_options(config, options);

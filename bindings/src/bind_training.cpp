@@ -88,10 +88,10 @@ void bind_training(py::module_& m) {
   py::class_<PyRecording>(m, "Recording",
                           "One training iteration recorded at the truncation boundaries j = 0..W (W windows): arrays "
                           "(W+1, B, S) per boundary, sample and state unit, in float64.")
-      .def_property_readonly("iteration", [](const PyRecording& r) { return r.recording.iteration; }, "training iteration (0-based)")
-      .def_property_readonly("batch", [](const PyRecording& r) { return r.recording.batch; }, "B")
-      .def_property_readonly("truncation", [](const PyRecording& r) { return r.recording.truncation; }, "T")
-      .def_property_readonly("windows", [](const PyRecording& r) { return r.recording.windows; }, "W")
+      .def_property_readonly("iteration", [](const PyRecording& r) { return r.recording.iteration; }, "the training iteration recorded (0-based; -1 if not given)")
+      .def_property_readonly("batch", [](const PyRecording& r) { return r.recording.batch; }, "B, sequences in the recorded batch")
+      .def_property_readonly("truncation", [](const PyRecording& r) { return r.recording.truncation; }, "T, steps per truncation window")
+      .def_property_readonly("windows", [](const PyRecording& r) { return r.recording.windows; }, "W = ceil(L / T), windows of the sequence (W + 1 boundaries)")
       .def_property_readonly("cerebellum", [](const PyRecording& r) { return std::string(to_string(r.recording.cerebellum)); },
                              "what the cerebellum did: active, frozen, lesioned or absent")
       .def_property_readonly("steps", [](const PyRecording& r) { return r.recording.steps; }, "boundary steps t_j = min(jT, L)")

@@ -17,10 +17,15 @@ PYBIND11_MODULE(_ccrnn, m) {
 
   // C++ errors keep their messages; these get their own Python classes (others: ValueError for invalid
   // arguments, IndexError/KeyError for lookups, RuntimeError otherwise).
+  const auto document = [&](const char* name, const char* doc) { m.attr(name).attr("__doc__") = doc; };
   py::register_exception<ccrnn::tasks::DivergenceError>(m, "DivergenceError", PyExc_RuntimeError);
+  document("DivergenceError", "Training produced a non-finite error; the message names the seed and epoch.");
   py::register_exception<ccrnn::tasks::DataError>(m, "DataError", PyExc_ValueError);
+  document("DataError", "A digit data file (MNIST IDX) is missing or corrupt; the message names the file and the problem.");
   py::register_exception<ccrnn::tasks::CaptionDataError>(m, "CaptionDataError", PyExc_ValueError);
+  document("CaptionDataError", "A caption JSON or feature file is unreadable or inconsistent; the message names the file.");
   py::register_exception<ccrnn::io::Hdf5Error>(m, "Hdf5Error", PyExc_OSError);
+  document("Hdf5Error", "An HDF5 file could not be read or written; the message starts with its path.");
 
   m.def("set_num_threads", [](int n) {
           if (n < 1) throw py::value_error("set_num_threads: n must be >= 1");

@@ -68,6 +68,7 @@ class Results:
 
     @property
     def is_sweep(self):
+        """True for a ccrnn-sweep file (runs under /runs), False for a task file (runs under /<model>/seed_<k>)."""
         return "runs" in self.tree
 
     @property
@@ -87,6 +88,7 @@ class Results:
         return [group[k] for k in sorted(seeds, key=lambda k: int(k.split("_")[1]))]
 
     def seeds(self, model):
+        """The seeds of a model's runs, sorted."""
         return [run["attrs"]["seed"] for run in self.runs(model)]
 
     def curves(self, model, name):
