@@ -7,6 +7,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ccrnn {
 
@@ -41,13 +42,21 @@ Eigen::MatrixXd standardised(const ActivityRef& activity) {
 
 double clamp_unit(double r) { return std::clamp(r, -1.0, 1.0); }
 
+/// Which units (rows) vary, decided once per row.
+std::vector<char> varying_rows(const ActivityRef& activity) {
+  std::vector<char> out(static_cast<size_t>(activity.rows()));
+  for (Eigen::Index i = 0; i < activity.rows(); ++i) out[static_cast<size_t>(i)] = varies(activity, i);
+  return out;
+}
+
 /// Pearson matrix from standardised rows; entries of non-varying units NaN.
 Eigen::MatrixXd pearson(const ActivityRef& a, const ActivityRef& b) {
   const Eigen::MatrixXd za = standardised(a), zb = standardised(b);
+  const std::vector<char> va = varying_rows(a), vb = varying_rows(b);
   Eigen::MatrixXd r = za * zb.transpose();
-  for (Eigen::Index i = 0; i < r.rows(); ++i)
-    for (Eigen::Index j = 0; j < r.cols(); ++j)
-      r(i, j) = varies(a, i) && varies(b, j) ? clamp_unit(r(i, j)) : kNaN;
+  for (Eigen::Index j = 0; j < r.cols(); ++j)
+    for (Eigen::Index i = 0; i < r.rows(); ++i)
+      r(i, j) = va[static_cast<size_t>(i)] && vb[static_cast<size_t>(j)] ? clamp_unit(r(i, j)) : kNaN;
   return r;
 }
 

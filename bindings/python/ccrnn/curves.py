@@ -17,11 +17,15 @@ def stack_curves(runs, name):
 
 
 def mean_and_sem(values, axis=0):
-    """Mean and standard error of the mean along `axis`, ignoring NaN (SEM is 0 for a single value)."""
+    """Mean and standard error of the mean along `axis`, ignoring NaN: SEM is 0 where a single value is
+    left, and both are NaN where none is (e.g. the unrecorded epochs of a recording curve)."""
     values = np.asarray(values, dtype=float)
-    mean = np.nanmean(values, axis=axis)
-    n = np.sum(~np.isnan(values), axis=axis)
-    std = np.nanstd(values, axis=axis, ddof=1) if values.shape[axis] > 1 else np.zeros_like(mean)
+    present = ~np.isnan(values)
+    n = present.sum(axis=axis)
+    total = np.where(present, values, 0.0).sum(axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sem = np.where(n > 1, std / np.sqrt(np.maximum(n, 1)), 0.0)
+        mean = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+        deviations = np.where(present, values - np.expand_dims(mean, axis), 0.0)
+        variance = (deviations ** 2).sum(axis=axis) / np.maximum(n - 1, 1)
+        sem = np.where(n > 1, np.sqrt(variance / np.maximum(n, 1)), np.where(n == 1, 0.0, np.nan))
     return mean, sem
