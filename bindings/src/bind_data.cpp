@@ -125,11 +125,7 @@ void bind_data(py::module_& m) {
       });
 
   py::class_<LineDrawing>(m, "LineDrawing", "The line-drawing task: cue c in -3..3 at t = 0 asks for a line to one of six points on a circle.")
-      .def(py::init([](const py::kwargs& options) {
-             py::object config = py::type::of<LineDrawingConfig>()();
-             apply_options(config, options);
-             return LineDrawing(config.cast<LineDrawingConfig>());
-           }), "Task options as keywords (LineDrawingConfig's fields), e.g. LineDrawing(length=20).")
+      .def(py::init([](const py::kwargs& options) { return LineDrawing(config_from<LineDrawingConfig>(py::none(), options)); }), "Task options as keywords (LineDrawingConfig's fields), e.g. LineDrawing(length=20).")
       .def(py::init<const LineDrawingConfig&>(), py::arg("config"))
       .def_property_readonly("config", &LineDrawing::config, "the task's LineDrawingConfig")
       .def_property_readonly("context_size", &LineDrawing::context_size, "width of the cerebellar context (7 with cue_context, else 0)")
@@ -193,11 +189,7 @@ void bind_data(py::module_& m) {
         "Writes splits as the four MNIST IDX files (training = train + validation) into dir, each atomically.");
 
   py::class_<SeqMnist>(m, "SeqMnist", "Sequential MNIST: reads a 28x28 image one row per step (28 steps x 28 inputs).")
-      .def(py::init([](const py::kwargs& options) {
-             py::object config = py::type::of<SeqMnistConfig>()();
-             apply_options(config, options);
-             return SeqMnist(config.cast<SeqMnistConfig>());
-           }), "Task options as keywords (SeqMnistConfig's fields), e.g. SeqMnist(target='classify').")
+      .def(py::init([](const py::kwargs& options) { return SeqMnist(config_from<SeqMnistConfig>(py::none(), options)); }), "Task options as keywords (SeqMnistConfig's fields), e.g. SeqMnist(target='classify').")
       .def(py::init<const SeqMnistConfig&>(), py::arg("config"))
       .def_property_readonly("config", &SeqMnist::config, "the task's SeqMnistConfig")
       .def_property_readonly("output_size", &SeqMnist::output_size, "2 for the drawing targets, 10 for classification")
@@ -226,9 +218,7 @@ void bind_data(py::module_& m) {
       .def_readonly("validation", &CaptionData::validation, "validation split, evaluated every epoch")
       .def_readonly("test", &CaptionData::test, "test split: captions generated and scored at the end");
   m.def("make_scene_captions", [](const py::kwargs& options) {
-          py::object config = py::type::of<SceneCaptionConfig>()();
-          apply_options(config, options);
-          const SceneCaptionConfig c = config.cast<SceneCaptionConfig>();
+          const SceneCaptionConfig c = config_from<SceneCaptionConfig>(py::none(), options);
           LongCall call;
           return make_scene_captions(c);
         }, "The built-in caption data (SceneCaptionConfig's fields as keywords): scenes of coloured shapes, "

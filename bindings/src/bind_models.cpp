@@ -5,6 +5,7 @@
 #include "bindings.hpp"
 #include "model_wrapper.hpp"
 #include "python_support.hpp"
+#include "result_dicts.hpp"
 
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/dni/true_gradient.hpp>
@@ -148,9 +149,7 @@ void bind_models(py::module_& m) {
                       "readout.weight (O, N), cerebellum.layers.<i>.weight, ...; LSTM gates in PyTorch's order "
                       "i, f, g, o), so they can be exchanged with torch.nn.LSTM / nn.Linear.")
       .def(py::init([](const py::object& config, std::uint64_t seed, const std::string& dtype, const py::kwargs& options) {
-             py::object c = config.is_none() ? py::type::of<ModelConfig>()() : py::cast(config.cast<ModelConfig>());
-             apply_options(c, options);
-             return PyModel(c.cast<ModelConfig>(), seed, dtype);
+             return PyModel(config_from<ModelConfig>(config, options), seed, dtype);
            }),
            py::arg("config") = py::none(), py::kw_only(), py::arg("seed") = 0, py::arg("dtype") = "float32",
            "A model from a ModelConfig and/or its fields as keywords, initialised from `seed` like the runs do "
@@ -205,7 +204,7 @@ void bind_models(py::module_& m) {
              if (!context.is_none() && py::isinstance<PyBatch>(inputs))
                batch.batch.context = matrix_from_numpy<double>(context.cast<py::array>(), "context").transpose();
              return p.visit([&](const auto& m) {
-               using S = typename std::decay_t<decltype(m.params.values())>::Scalar;
+               using S = ScalarOf<decltype(m)>;
                return forward(m, batch.as<S>());
              });
            }, py::arg("inputs"), py::arg("context") = py::none(), forward_doc)
@@ -220,7 +219,7 @@ void bind_models(py::module_& m) {
              settings.train_cerebellum = train_cerebellum;
              settings.loss = loss_of(batch, loss);
              return p.visit([&](auto& m) {
-               using S = typename std::decay_t<decltype(m.params.values())>::Scalar;
+               using S = ScalarOf<decltype(m)>;
                const Batch<S> b = batch.as<S>();
                check_inputs(m, b, "Model.compute_gradients");
                BatchStats stats;
@@ -230,11 +229,7 @@ void bind_models(py::module_& m) {
                  TbpttWorkspace<S> ws;
                  stats = accumulate_batch_gradients(m, b, settings, ws);
                }
-               py::dict out;
-               out["task_loss"] = stats.task_loss;
-               out["training_error"] = stats.training_error;
-               out["cerebellar_loss"] = stats.cerebellar_loss;
-               return out;
+               return stats_to_dict(stats);
              });
            }, py::arg("batch"), py::arg("truncation") = 1, py::arg("sg_scale") = 0.1, py::arg("inject") = true,
            py::arg("train_cerebellum") = true, py::arg("final_injection") = true, py::arg("loss") = py::none(),
@@ -247,7 +242,7 @@ void bind_models(py::module_& m) {
              options.truncated = true;
              options.parameter_gradient = parameters;
              return p.visit([&](const auto& m) {
-               using S = typename std::decay_t<decltype(m.params.values())>::Scalar;
+               using S = ScalarOf<decltype(m)>;
                const Batch<S> b = batch.as<S>();
                check_inputs(m, b, "Model.boundary_gradients");
                BoundaryGradients<S> g;

@@ -34,7 +34,7 @@ class PyTrainer {
  public:
   PyTrainer(PyModel& model, const TrainerConfig& config) {
     model.visit([&](auto& m) {
-      using S = typename std::decay_t<decltype(m.params.values())>::Scalar;
+      using S = ScalarOf<decltype(m)>;
       box_ = std::make_unique<TrainerBox<S>>(m, config);
     });
   }
@@ -46,14 +46,6 @@ class PyTrainer {
  private:
   std::variant<std::unique_ptr<TrainerBox<float>>, std::unique_ptr<TrainerBox<double>>> box_;
 };
-
-py::dict stats_to_dict(const BatchStats& s) {
-  py::dict out;
-  out["task_loss"] = s.task_loss;
-  out["training_error"] = s.training_error;
-  out["cerebellar_loss"] = s.cerebellar_loss;
-  return out;
-}
 
 py::object optional_blocks(const Matrix<double>& m, Index batch) {
   if (m.size() == 0) return py::none();
@@ -68,13 +60,6 @@ void add_recordings(py::dict& out, const std::map<std::string, std::vector<doubl
   py::list r;
   for (const auto& rec : recordings) r.append(PyRecording::from(rec));
   out["recordings"] = r;
-}
-
-template <class Config>
-Config config_from(const py::object& config, const py::kwargs& options) {
-  py::object c = config.is_none() ? py::type::of<Config>()() : py::cast(config.cast<Config>());
-  apply_options(c, options);
-  return c.cast<Config>();
 }
 
 const char* callback_doc =
@@ -134,7 +119,7 @@ void bind_training(py::module_& m) {
                              "global gradient norm before clipping, at the last optimizer step")
       .def("train_batch", [](PyTrainer& t, const PyBatch& batch, bool record, long iteration) -> py::object {
              return t.visit([&](auto& b) -> py::object {
-               using S = typename std::decay_t<decltype(b.model.params.values())>::Scalar;
+               using S = ScalarOf<decltype(b.model)>;
                const Batch<S> converted = batch.as<S>();
                BatchStats stats;
                BoundaryRecording<S> recording;

@@ -8,6 +8,10 @@
 
 namespace ccrnn::python {
 
+/// The scalar type S of a Model<S> (or reference to one), e.g. inside a generic lambda given to visit().
+template <class M>
+using ScalarOf = typename std::decay_t<M>::Scalar;
+
 class PyModel {
  public:
   PyModel(const ModelConfig& config, std::uint64_t seed, const std::string& dtype) : seed_(seed) {

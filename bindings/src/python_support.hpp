@@ -22,17 +22,21 @@ void apply_options(py::object config, const py::dict& options);
 /// A dict of a configuration's fields (nested configurations as dicts, enums by name).
 py::dict config_to_dict(const py::object& config);
 
+/// A configuration T: `base` (a T, or None for T's defaults) with `options` applied by apply_options.
+template <class T>
+T config_from(const py::object& base, const py::dict& options) {
+  py::object config = py::cast(base.is_none() ? T{} : base.cast<T>());
+  apply_options(config, options);
+  return config.cast<T>();
+}
+
 /// Binds a plain configuration struct: a constructor taking keyword arguments, readable and writable
 /// fields, repr and to_dict(). Use field() for every member, then done() (which records the field list).
 template <class T>
 class ConfigBinding {
  public:
   ConfigBinding(py::module_& m, const char* name, const char* doc) : cls_(m, name, doc) {
-    cls_.def(py::init([](const py::kwargs& options) {
-               py::object config = py::cast(T{});
-               apply_options(config, options);
-               return config.cast<T>();
-             }),
+    cls_.def(py::init([](const py::kwargs& options) { return config_from<T>(py::none(), options); }),
              "Defaults for every field not given; e.g. ModelConfig(hidden_size=30, cerebellum=True).");
     cls_.def("to_dict", [](const py::object& self) { return config_to_dict(self); },
              "The fields as a dict (nested configurations as dicts, enums by name).");
@@ -49,11 +53,7 @@ class ConfigBinding {
       return out + ")";
     });
     cls_.def(py::pickle([](const py::object& self) { return config_to_dict(self); },
-                        [](const py::dict& d) {
-                          py::object config = py::cast(T{});
-                          apply_options(config, d);
-                          return config.cast<T>();
-                        }));
+                        [](const py::dict& d) { return config_from<T>(py::none(), d); }));
   }
 
   template <class M>

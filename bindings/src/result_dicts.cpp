@@ -6,6 +6,14 @@
 
 namespace ccrnn::python {
 
+py::dict stats_to_dict(const BatchStats& s) {
+  py::dict out;
+  out["task_loss"] = s.task_loss;
+  out["training_error"] = s.training_error;
+  out["cerebellar_loss"] = s.cerebellar_loss;
+  return out;
+}
+
 py::dict bleu_to_dict(const tasks::BleuScore& b) {
   py::dict out;
   for (size_t n = 0; n < 4; ++n) out[py::str("bleu" + std::to_string(n + 1))] = b.bleu[n];

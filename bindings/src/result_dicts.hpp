@@ -1,6 +1,7 @@
 #pragma once
 // C++ result structs as Python dicts (shared by the run and analysis bindings).
 #include <ccrnn/dni/recording.hpp>
+#include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/metrics/drawing.hpp>
 #include <ccrnn/tasks/caption/bleu.hpp>
 
@@ -10,6 +11,8 @@ namespace ccrnn::python {
 
 namespace py = pybind11;
 
+/// task_loss, training_error, cerebellar_loss of one batch.
+py::dict stats_to_dict(const BatchStats& s);
 /// bleu1..bleu4, precision [p1..p4], brevity_penalty, candidate_length, reference_length, sentences.
 py::dict bleu_to_dict(const tasks::BleuScore& b);
 /// test_error, dysmetria, stationary_path_length, endpoint_error.

@@ -27,6 +27,7 @@ struct ModelConfig {
 template <class S>
 class Model {
  public:
+  using Scalar = S;
   explicit Model(const ModelConfig& config);
 
   /// Draws all initial weights from the seed (separate streams for cortex, cerebellum and fibre mask).
