@@ -1,6 +1,7 @@
 #pragma once
 #include <ccrnn/cerebellum/cerebellum.hpp>
 #include <ccrnn/core/init.hpp>
+#include <ccrnn/core/matmul.hpp>
 
 #include <cmath>
 #include <numeric>
@@ -76,16 +77,17 @@ void Cerebellum<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& i
     Matrix<S>& h = trace.hidden[static_cast<size_t>(i)];
     h.resize(config_.hidden_size, n);
     if (i == 0) {
-      h.noalias() = params.value(weights_[0]) * inputs;
+      matmul<S>(params.value(weights_[0]), Op::none, inputs, Op::none, h, Update::assign);
       if (context_weight_ >= 0 && context != nullptr) h.noalias() += params.value(context_weight_) * (*context);
     } else {
-      h.noalias() = params.value(weights_[i]) * trace.hidden[static_cast<size_t>(i - 1)];
+      matmul<S>(params.value(weights_[i]), Op::none, trace.hidden[static_cast<size_t>(i - 1)], Op::none, h,
+                Update::assign);
     }
     h.colwise() += params.value(biases_[i]).col(0);
     h = h.cwiseMax(S(0));
   }
   trace.output.resize(config_.input_size, n);
-  trace.output.noalias() = params.value(weights_[k]) * trace.hidden.back();
+  matmul<S>(params.value(weights_[k]), Op::none, trace.hidden.back(), Op::none, trace.output, Update::assign);
   trace.output.colwise() += params.value(biases_[k]).col(0);
 }
 
@@ -94,22 +96,24 @@ void Cerebellum<S>::backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs
                              const ConstBlockRef<S>& output_grads, CerebellumTrace<S>& trace) const {
   const Index k = config_.layers, c = output_grads.cols();
   // Gradient w.r.t. the output layer, then down through the granule layers.
-  params.grad(weights_[k]).noalias() += output_grads * trace.hidden.back().leftCols(c).transpose();
+  matmul<S>(output_grads, Op::none, trace.hidden.back().leftCols(c), Op::transpose, params.grad(weights_[k]),
+            Update::add);
   params.grad(biases_[k]) += output_grads.rowwise().sum();
   Matrix<S>* g = &trace.grad_a;
   Matrix<S>* g_next = &trace.grad_b;
   g->resize(config_.hidden_size, c);
-  g->noalias() = params.value(weights_[k]).transpose() * output_grads;
+  matmul<S>(params.value(weights_[k]), Op::transpose, output_grads, Op::none, *g, Update::assign);
   for (Index i = k - 1; i >= 0; --i) {
     const auto act = trace.hidden[static_cast<size_t>(i)].leftCols(c);
     *g = (act.array() > S(0)).select(g->array(), S(0));  // ReLU derivative
     if (i > 0) {
-      params.grad(weights_[i]).noalias() += (*g) * trace.hidden[static_cast<size_t>(i - 1)].leftCols(c).transpose();
+      matmul<S>(*g, Op::none, trace.hidden[static_cast<size_t>(i - 1)].leftCols(c), Op::transpose,
+                params.grad(weights_[i]), Update::add);
       g_next->resize(config_.hidden_size, c);
-      g_next->noalias() = params.value(weights_[i]).transpose() * (*g);
+      matmul<S>(params.value(weights_[i]), Op::transpose, *g, Op::none, *g_next, Update::assign);
     } else {
       auto w_grad = params.grad(weights_[0]);
-      w_grad.noalias() += (*g) * inputs.leftCols(c).transpose();
+      matmul<S>(*g, Op::none, inputs.leftCols(c), Op::transpose, w_grad, Update::add);
       if (config_.fibres > 0) w_grad = w_grad.cwiseProduct(mask_);  // absent fibres never learn
       if (context_weight_ >= 0 && context != nullptr)
         params.grad(context_weight_).noalias() += (*g) * context->leftCols(c).transpose();

@@ -5,6 +5,7 @@
 #include <ccrnn/cortex/recurrent_layer.hpp>
 #include <ccrnn/cortex/tanh_layer.hpp>
 #include <ccrnn/core/columns.hpp>
+#include <ccrnn/core/matmul.hpp>
 #include <ccrnn/core/init.hpp>
 
 #include <cmath>
@@ -88,13 +89,13 @@ void LstmLayer<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& in
   const Index n = this->hidden_size(), b = trace.batch, cols = (t1 - t0) * b;
   const auto w_hh = params.value(this->w_hh_);
   auto proj = trace.input_projection.middleCols(t0 * b, cols);
-  proj.noalias() = params.value(this->w_ih_) * inputs.middleCols(t0 * b, cols);
+  matmul<S>(params.value(this->w_ih_), Op::none, inputs.middleCols(t0 * b, cols), Op::none, proj, Update::assign);
   proj.colwise() += (params.value(this->b_ih_) + params.value(this->b_hh_)).col(0);
   const ConstColumnArray<S> scale(trace.gate_scale.data(), 4 * n * b);
   for (Index t = t0; t < t1; ++t) {
     auto act = trace.activations.middleCols(t * b, b);
     act = proj.middleCols((t - t0) * b, b);
-    act.noalias() += w_hh * trace.states.topRows(n).middleCols(t * b, b);
+    matmul<S>(w_hh, Op::none, trace.states.topRows(n).middleCols(t * b, b), Op::none, act, Update::add);
     ColumnArray<S> gates(act.data(), 4 * n * b);
     gates = scale * (scale * gates).tanh() + (1 - scale);
     auto prev = trace.states.middleCols(t * b, b);
@@ -136,12 +137,12 @@ void LstmLayer<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& o
       column_segment(dz, j, 2 * n, n) = dc * i * (1 - g.square());
       dc *= f;
     }
-    if (t > t0 || need_start_grad) dh_all.noalias() = w_hh.transpose() * dz;
+    if (t > t0 || need_start_grad) matmul<S>(w_hh, Op::transpose, dz, Op::none, dh_all, Update::assign);
   }
   if (need_input_grads) {
     const Index cols = (t1 - t0) * b;
-    trace.input_grads.middleCols(t0 * b, cols).noalias() =
-        params.value(this->w_ih_).transpose() * trace.gate_grads.middleCols(t0 * b, cols);
+    matmul<S>(params.value(this->w_ih_), Op::transpose, trace.gate_grads.middleCols(t0 * b, cols), Op::none,
+              trace.input_grads.middleCols(t0 * b, cols), Update::assign);
   }
 }
 
@@ -151,8 +152,9 @@ void accumulate_standard_gradients(ParamSet<S>& params, int w_ih, int w_hh, int 
                                    Index t1) {
   const Index b = trace.batch, cols = (t1 - t0) * b;
   const auto dz = trace.gate_grads.middleCols(t0 * b, cols);
-  params.grad(w_ih).noalias() += dz * inputs.middleCols(t0 * b, cols).transpose();
-  params.grad(w_hh).noalias() += dz * trace.states.topRows(n).middleCols(t0 * b, cols).transpose();
+  matmul<S>(dz, Op::none, inputs.middleCols(t0 * b, cols), Op::transpose, params.grad(w_ih), Update::add);
+  matmul<S>(dz, Op::none, trace.states.topRows(n).middleCols(t0 * b, cols), Op::transpose, params.grad(w_hh),
+            Update::add);
   const Vector<S> bias_grad = dz.rowwise().sum();
   params.grad(b_ih) += bias_grad;
   params.grad(b_hh) += bias_grad;
@@ -183,12 +185,12 @@ void TanhLayer<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& in
   const Index b = trace.batch, cols = (t1 - t0) * b;
   const auto w_hh = params.value(this->w_hh_);
   auto proj = trace.input_projection.middleCols(t0 * b, cols);
-  proj.noalias() = params.value(this->w_ih_) * inputs.middleCols(t0 * b, cols);
+  matmul<S>(params.value(this->w_ih_), Op::none, inputs.middleCols(t0 * b, cols), Op::none, proj, Update::assign);
   proj.colwise() += (params.value(this->b_ih_) + params.value(this->b_hh_)).col(0);
   for (Index t = t0; t < t1; ++t) {
     auto next = trace.states.middleCols((t + 1) * b, b);
     next = proj.middleCols((t - t0) * b, b);
-    next.noalias() += w_hh * trace.states.middleCols(t * b, b);
+    matmul<S>(w_hh, Op::none, trace.states.middleCols(t * b, b), Op::none, next, Update::add);
     next = next.array().tanh();
   }
 }
@@ -203,12 +205,12 @@ void TanhLayer<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& o
     state_grad += output_grads.middleCols(t * b, b);
     auto dz = trace.gate_grads.middleCols(t * b, b);
     dz = state_grad.array() * (1 - trace.states.middleCols((t + 1) * b, b).array().square());
-    if (t > t0 || need_start_grad) state_grad.noalias() = w_hh.transpose() * dz;
+    if (t > t0 || need_start_grad) matmul<S>(w_hh, Op::transpose, dz, Op::none, state_grad, Update::assign);
   }
   if (need_input_grads) {
     const Index cols = (t1 - t0) * b;
-    trace.input_grads.middleCols(t0 * b, cols).noalias() =
-        params.value(this->w_ih_).transpose() * trace.gate_grads.middleCols(t0 * b, cols);
+    matmul<S>(params.value(this->w_ih_), Op::transpose, trace.gate_grads.middleCols(t0 * b, cols), Op::none,
+              trace.input_grads.middleCols(t0 * b, cols), Update::assign);
   }
 }
 
@@ -243,12 +245,12 @@ void GruLayer<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& inp
   const auto w_hh = params.value(this->w_hh_);
   const auto b_hh = params.value(this->b_hh_).col(0);
   auto proj = trace.input_projection.middleCols(t0 * b, cols);
-  proj.noalias() = params.value(this->w_ih_) * inputs.middleCols(t0 * b, cols);
+  matmul<S>(params.value(this->w_ih_), Op::none, inputs.middleCols(t0 * b, cols), Op::none, proj, Update::assign);
   proj.colwise() += params.value(this->b_ih_).col(0);
   auto& recurrent = trace.scratch;  // W_hh h + b_hh, 3N x B
   for (Index t = t0; t < t1; ++t) {
     const auto h = trace.states.middleCols(t * b, b);
-    recurrent.noalias() = w_hh * h;
+    matmul<S>(w_hh, Op::none, h, Op::none, recurrent, Update::assign);
     recurrent.colwise() += b_hh;
     const auto p = proj.middleCols((t - t0) * b, b);
     auto act = trace.activations.middleCols(t * b, b);
@@ -282,15 +284,15 @@ void GruLayer<S>::backward(const ParamSet<S>& params, const ConstBlockRef<S>& ou
     dz.bottomRows(n) = dz.middleRows(2 * n, n).array() * r;
     if (t > t0 || need_start_grad) {
       direct = dh * z;
-      state_grad.noalias() = w_hh.topRows(2 * n).transpose() * dz.topRows(2 * n);
-      state_grad.noalias() += w_hh.bottomRows(n).transpose() * dz.bottomRows(n);
+      matmul<S>(w_hh.topRows(2 * n), Op::transpose, dz.topRows(2 * n), Op::none, state_grad, Update::assign);
+      matmul<S>(w_hh.bottomRows(n), Op::transpose, dz.bottomRows(n), Op::none, state_grad, Update::add);
       state_grad += direct;
     }
   }
   if (need_input_grads) {
     const Index cols = (t1 - t0) * b;
-    trace.input_grads.middleCols(t0 * b, cols).noalias() =
-        params.value(this->w_ih_).transpose() * trace.gate_grads.topRows(3 * n).middleCols(t0 * b, cols);
+    matmul<S>(params.value(this->w_ih_), Op::transpose, trace.gate_grads.topRows(3 * n).middleCols(t0 * b, cols),
+              Op::none, trace.input_grads.middleCols(t0 * b, cols), Update::assign);
   }
 }
 
@@ -300,12 +302,13 @@ void GruLayer<S>::accumulate_gradients(ParamSet<S>& params, const ConstBlockRef<
   const Index n = this->hidden_size(), b = trace.batch, cols = (t1 - t0) * b;
   const auto dz = trace.gate_grads.middleCols(t0 * b, cols);
   const auto h_prev = trace.states.middleCols(t0 * b, cols);
-  params.grad(this->w_ih_).noalias() += dz.topRows(3 * n) * inputs.middleCols(t0 * b, cols).transpose();
+  matmul<S>(dz.topRows(3 * n), Op::none, inputs.middleCols(t0 * b, cols), Op::transpose, params.grad(this->w_ih_),
+            Update::add);
   params.grad(this->b_ih_) += dz.topRows(3 * n).rowwise().sum();
   auto dw_hh = params.grad(this->w_hh_);
   auto db_hh = params.grad(this->b_hh_);
-  dw_hh.topRows(2 * n).noalias() += dz.topRows(2 * n) * h_prev.transpose();
-  dw_hh.bottomRows(n).noalias() += dz.bottomRows(n) * h_prev.transpose();
+  matmul<S>(dz.topRows(2 * n), Op::none, h_prev, Op::transpose, dw_hh.topRows(2 * n), Update::add);
+  matmul<S>(dz.bottomRows(n), Op::none, h_prev, Op::transpose, dw_hh.bottomRows(n), Update::add);
   db_hh.topRows(2 * n) += dz.topRows(2 * n).rowwise().sum();
   db_hh.bottomRows(n) += dz.bottomRows(n).rowwise().sum();
 }
