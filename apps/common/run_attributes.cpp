@@ -1,5 +1,6 @@
 #include "run_attributes.hpp"
 
+#include <ccrnn/core/matmul.hpp>
 #include <ccrnn/version.hpp>
 
 #include <algorithm>
@@ -9,6 +10,7 @@ namespace ccrnn::apps {
 
 std::vector<std::string> write_run_attributes(io::Group& group, const po::variables_map& vm, const std::string& program) {
   group.set_attr("ccrnn_version", std::string(version_string));
+  group.set_attr("float_products", float_products_description());
   group.set_attr("program", program);
   const std::time_t now = std::time(nullptr);
   char created[32];

@@ -10,6 +10,7 @@
 #include "../common/task_registry.hpp"
 #include "../common/training_options.hpp"
 
+#include <ccrnn/core/matmul.hpp>
 #include <ccrnn/core/parallel.hpp>
 #include <ccrnn/io/atomic_output.hpp>
 #include <ccrnn/version.hpp>
@@ -216,6 +217,7 @@ void merge(const Parsed& p, const PartStore& store, io::AtomicOutput& output) {
     io::File file = io::File::create(output.temp_path());
     io::Group root = file.root();
     root.set_attr("ccrnn_version", std::string(version_string));
+    root.set_attr("float_products", float_products_description());
     root.set_attr("program", program);
     root.set_attr("task", plan.task);
     root.set_attr("plan", plan.fingerprint());

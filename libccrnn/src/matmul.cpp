@@ -52,6 +52,8 @@ bool packed_float_kernel_available() {
 #endif
 }
 
+const char* float_products_description() { return packed_float_kernel_available() ? "packed AVX-512" : "Eigen"; }
+
 template <class S>
 void matmul(const ConstBlockRef<S>& a, Op op_a, const ConstBlockRef<S>& b, Op op_b, BlockRef<S> c, Update update) {
   const Index m = op_a == Op::none ? a.rows() : a.cols(), k = op_a == Op::none ? a.cols() : a.rows();

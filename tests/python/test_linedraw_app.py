@@ -81,6 +81,7 @@ def test_output_layout_and_config_file(linedraw, tmp_path):
         assert f.attrs["epochs"] == 3 and f.attrs["T"] == 2
         assert f.attrs["hidden"] == 16  # the command line wins over the config file
         assert f.attrs["ccrnn_version"]
+        assert f.attrs["float_products"] in ("packed AVX-512", "Eigen")
         assert f["targets"].shape == (7, 10, 2) and list(f["cues"][:]) == [-3, -2, -1, 0, 1, 2, 3]
         np.testing.assert_allclose(f["targets"][6, -1], [0.0, 10.0], atol=1e-12)   # cue 3 -> straight up
         np.testing.assert_allclose(f["targets"][3], 0.0)                              # cue 0 stays put

@@ -19,4 +19,8 @@ void matmul(const ConstBlockRef<S>& a, Op op_a, const ConstBlockRef<S>& b, Op op
 /// True when float products of sufficient size use the packed AVX-512 kernel (a build-time property).
 bool packed_float_kernel_available();
 
+/// "packed AVX-512" or "Eigen": which implementation this build's float products use. Result files
+/// record it, because float runs of the two round differently in the last bits.
+const char* float_products_description();
+
 }  // namespace ccrnn
