@@ -234,6 +234,46 @@ TEST_CASE("tbptt: ccRNN gradients equal finite differences of the windowed objec
 // --------------------------------------------------------------------------------------------------------
 // Identities.
 // --------------------------------------------------------------------------------------------------------
+TEST_CASE("tbptt: a cRNN that skips windows without feedback has the windowed objective's gradients",
+          "[gradcheck][tbptt]") {
+  // L = 7, feedback at steps 1, 2 and 5 only. At T = 1 the windows that run form the runs {1, 2} and {5};
+  // at T = 2 the windows [0,2) [2,4) [4,6) run and [6,7) is skipped. The cortex's weight gradients are
+  // accumulated per run, so both the skipping and the run bookkeeping are checked here.
+  const Index B = 2, L = 7;
+  for (CellType cell : kCells) {
+    for (Index T : {Index{1}, Index{2}}) {
+      DYNAMIC_SECTION(to_string(cell) << ", T=" << T) {
+        const ModelConfig config = small_config(cell, false, LossKind::mse);
+        Model<double> model(config);
+        prepare_model(model, 60 + static_cast<std::uint64_t>(cell), 0.0);
+        model.params.values() *= 2.0;  // less linear
+        Batch<double> batch = random_batch(config, LossKind::mse, B, L, 61);
+        batch.supervised = {0, 1, 1, 0, 0, 1, 0};
+        TbpttWorkspace<double> ws;
+        model.params.zero_grad();
+        (void)accumulate_batch_gradients(model, batch, make_settings(T, LossKind::mse), ws);
+        const Vector<double> analytic = model.params.grads();
+        const Index windows = ws.windows;
+        std::vector<Matrix<double>> s0;
+        for (Index w = 0; w < windows; ++w) s0.push_back(gather(model.cortex, ws.cortex, w * T));
+        const auto F = [&] {
+          double f = 0.0;
+          for (Index w = 0; w < windows; ++w)
+            f += window_objective(model, batch, LossKind::mse, w * T, std::min((w + 1) * T, L),
+                                  s0[static_cast<size_t>(w)], Matrix<double>(), 0.0);
+          return f;
+        };
+        const GradCheckReport r = ccrnn::testing::check_gradients(model.params, analytic, F,
+                                                                  smooth_options(Range{0, model.params.size()}));
+        INFO(ccrnn::testing::to_string(r));
+        CHECK(r.checked == model.params.size());
+        CHECK(r.max_rel_error < 1e-6);
+        CHECK(r.max_abs_gradient > 1e-2);
+      }
+    }
+  }
+}
+
 TEST_CASE("tbptt: with T >= L the gradients are full BPTT's", "[gradcheck][tbptt]") {
   const Index B = 3, L = 5;
   for (CellType cell : kCells) {

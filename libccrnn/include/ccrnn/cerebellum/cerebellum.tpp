@@ -104,8 +104,10 @@ void Cerebellum<S>::backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs
   g->resize(config_.hidden_size, c);
   matmul<S>(params.value(weights_[k]), Op::transpose, output_grads, Op::none, *g, Update::assign);
   for (Index i = k - 1; i >= 0; --i) {
-    const auto act = trace.hidden[static_cast<size_t>(i)].leftCols(c);
-    *g = (act.array() > S(0)).select(g->array(), S(0));  // ReLU derivative
+    // ReLU derivative. A plain loop over both (contiguous) blocks: Eigen's select() is 3x slower here.
+    const S* act = trace.hidden[static_cast<size_t>(i)].data();
+    S* grad = g->data();
+    for (Index e = 0, size = g->size(); e < size; ++e) grad[e] = act[e] > S(0) ? grad[e] : S(0);
     if (i > 0) {
       matmul<S>(*g, Op::none, trace.hidden[static_cast<size_t>(i - 1)].leftCols(c), Op::transpose,
                 params.grad(weights_[i]), Update::add);

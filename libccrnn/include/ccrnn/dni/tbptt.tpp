@@ -8,6 +8,8 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ccrnn {
 
@@ -171,24 +173,31 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
   // 4. Each window's backward pass, from its injected gradient; record the total gradient at its start.
   const bool inject = cerebellum && settings.inject;
   const bool need_start = cerebellum && settings.train_cerebellum;
+  std::vector<std::pair<Index, Index>> backward_steps;  // step ranges [t0, t1) whose backward pass ran
   for (Index w = w_begin; w < w_end; ++w) {
     const Index t0 = w * trunc, t1 = std::min(t0 + trunc, length);
-    if (!inject && !need_start && supervised_steps(batch.supervised, t0, t1) == 0) {
-      // Nothing reaches this window (a cRNN window without feedback): its gradients are exactly zero.
-      for (auto& layer : ws.cortex.layers) layer.gate_grads.middleCols(t0 * b, (t1 - t0) * b).setZero();
-      if (settings.input_grads) ws.cortex.layers.front().input_grads.middleCols(t0 * b, (t1 - t0) * b).setZero();
-      continue;
-    }
     if (inject && (settings.final_injection || w + 1 < ws.windows))
       ws.state_grad = ws.cerebellum.output.middleCols(boundary_col(w + 1 - w_begin), b) * static_cast<S>(settings.sg_scale);
     else
       ws.state_grad.setZero();
+    if (supervised_steps(batch.supervised, t0, t1) == 0 && ws.state_grad.isZero(S(0))) {
+      // Nothing reaches this window (a cRNN window without feedback, or no feedback and a silent
+      // cerebellum): its gradients and the gradient at its start are exactly zero.
+      for (auto& layer : ws.cortex.layers) layer.gate_grads.middleCols(t0 * b, (t1 - t0) * b).setZero();
+      if (settings.input_grads) ws.cortex.layers.front().input_grads.middleCols(t0 * b, (t1 - t0) * b).setZero();
+      if (need_start) ws.targets.middleCols(w * b, b).setZero();
+      continue;
+    }
+    if (!backward_steps.empty() && backward_steps.back().second == t0) backward_steps.back().second = t1;
+    else backward_steps.emplace_back(t0, t1);
     model.cortex.backward(params, ws.hidden_grads, ws.state_grad, ws.cortex, t0, t1, need_start, settings.input_grads);
     if (need_start) ws.targets.middleCols(w * b, b) = ws.state_grad;
   }
 
-  // 5. Parameter gradients of cortex and readout: one wide product per weight for the whole segment.
-  model.cortex.accumulate_gradients(params, batch.inputs, ws.cortex, t_begin, t_end);
+  // 5. Parameter gradients of cortex and readout: one wide product per weight for each run of windows
+  //    whose backward pass ran (the whole segment unless a cRNN skipped windows without feedback; their
+  //    columns are zero, and skipping them is most of the work when only the last step is supervised).
+  for (const auto& [t0, t1] : backward_steps) model.cortex.accumulate_gradients(params, batch.inputs, ws.cortex, t0, t1);
   model.readout.accumulate_gradients(params, hidden.middleCols(t_begin * b, segment_cols),
                                      ws.output_grads.middleCols(t_begin * b, segment_cols));
 
