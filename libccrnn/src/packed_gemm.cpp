@@ -80,8 +80,9 @@ inline void transpose16(__m512 r[16]) {
 inline void load_inner_runs(const float* first, std::ptrdiff_t stride, std::ptrdiff_t count, std::ptrdiff_t length,
                             __m512 r[16]) {
   const __mmask16 mask = first_lanes(length);
-  for (std::ptrdiff_t v = 0; v < 16; ++v)
-    r[v] = v < count ? _mm512_maskz_loadu_ps(mask, first + v * stride) : _mm512_setzero_ps();
+  for (std::ptrdiff_t v = 0; v < 16; ++v) r[v] = _mm512_setzero_ps();
+  for (std::ptrdiff_t v = 0; v < std::min<std::ptrdiff_t>(count, 16); ++v)
+    r[v] = _mm512_maskz_loadu_ps(mask, first + v * stride);
   transpose16(r);
 }
 
@@ -104,7 +105,8 @@ void pack_a(StridedOperand a, std::ptrdiff_t mc, std::ptrdiff_t kc, float* out) 
     for (std::ptrdiff_t p = 0; p < kc; p += 16) {
       const std::ptrdiff_t steps = std::min<std::ptrdiff_t>(16, kc - p);
       for (std::ptrdiff_t half = 0; half < 2; ++half) {
-        load_inner_runs(&a(i0 + 16 * half, p), a.row_stride, rows - 16 * half, steps, r);
+        const std::ptrdiff_t present = rows - 16 * half;  // rows of this half that exist (may be none)
+        load_inner_runs(present > 0 ? &a(i0 + 16 * half, p) : nullptr, a.row_stride, present, steps, r);
         for (std::ptrdiff_t q = 0; q < steps; ++q) _mm512_store_ps(out + (p + q) * kMR + 16 * half, r[q]);
       }
     }
