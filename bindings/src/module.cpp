@@ -1,6 +1,7 @@
 // The ccrnn Python module (ccrnn._ccrnn; the package ccrnn re-exports it with pure-Python helpers).
 #include "bindings.hpp"
 
+#include <ccrnn/core/matmul.hpp>
 #include <ccrnn/io/hdf5_file.hpp>
 #include <ccrnn/tasks/caption/data.hpp>
 #include <ccrnn/tasks/data_error.hpp>
@@ -32,6 +33,9 @@ PYBIND11_MODULE(_ccrnn, m) {
           omp_set_num_threads(n);
         }, py::arg("n"), "Threads for ccrnn's parallel loops (OpenMP). Results do not depend on it.");
   m.def("get_num_threads", [] { return omp_get_max_threads(); }, "Threads ccrnn's parallel loops use.");
+  m.def("float_products", [] { return std::string(ccrnn::float_products_description()); },
+        "Which implementation this build's float32 matrix products use: 'packed AVX-512' (ccrnn's own kernel) "
+        "or 'Eigen'. Float runs of the two round differently, so record it with results; float64 always uses Eigen.");
 
   ccrnn::python::bind_configs(m);
   ccrnn::python::bind_data(m);

@@ -24,6 +24,8 @@ def test_a_line_drawing_file_reads_into_curves_scalars_and_arrays(linedraw, tmp_
     assert res.seeds("crnn") == [1, 2]
     assert res.runs("crnn")[0]["trajectories"].shape == (7, 10, 2)
     assert res.options["epochs"] == 3 and res.tree["cues"].tolist() == list(range(-3, 4))
+    # the executable and the module come from one build: same float products
+    assert res.options["float_products"] == ccrnn.float_products() in ("packed AVX-512", "Eigen")
     mean, sem = ccrnn.mean_and_sem(curves)
     assert mean.shape == sem.shape == (3,)
     with pytest.raises(ccrnn.ResultsError, match=f"{out}: no model 'bptt'"):
