@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace ccrnn {
 
