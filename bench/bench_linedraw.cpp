@@ -28,7 +28,7 @@ double flops_per_batch(const ModelConfig& m, Index batch, Index length, Index tr
                 + 3 * steps * b * static_cast<double>(m.output_size) * n;  // readout fwd, bwd, grads
   if (m.cerebellum) {
     const double windows = static_cast<double>((length + truncation - 1) / truncation);
-    const double s = 2 * n, h = static_cast<double>(m.cerebellum_hidden), k = static_cast<double>(m.cerebellum_layers);
+    const double s = 2 * n, h = static_cast<double>(m.cerebellar.hidden_size), k = static_cast<double>(m.cerebellar.layers);
     const double per_column = s * h + (k - 1) * h * h + h * s;  // one evaluation
     // once per boundary; the all-zero initial state is a single column (see dni/tbptt.tpp)
     macs += (windows * b + 1) * per_column;                            // forward
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     Model<float> model(config);
     model.initialise(1);
     TrainerConfig trainer_config;
-    trainer_config.truncation = c.truncation;
+    trainer_config.tbptt.truncation = c.truncation;
     Trainer<float> trainer(model, trainer_config);
     Rng rng(1, Stream::data);
     std::vector<double> seconds;

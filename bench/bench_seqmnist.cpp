@@ -54,13 +54,13 @@ int main(int argc, char** argv) {
         config.hidden_size = 30;
         config.output_size = task.output_size();
         config.cerebellum = cerebellum;
-        config.cerebellum_hidden = cerebellum_hidden;
-        config.cerebellum_layers = cerebellum_layers;
+        config.cerebellar.hidden_size = cerebellum_hidden;
+        config.cerebellar.layers = cerebellum_layers;
         Model<float> model(config);
         model.initialise(1);
         TrainerConfig trainer_config;
-        trainer_config.truncation = truncation;
-        trainer_config.loss = task.loss();
+        trainer_config.tbptt.truncation = truncation;
+        trainer_config.tbptt.loss = task.loss();
         Trainer<float> trainer(model, trainer_config);
         std::vector<Batch<float>> batches;  // made outside the timed region, as the peer does
         for (Index first = 0; first < train_size; first += batch) {

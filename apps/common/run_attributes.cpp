@@ -1,6 +1,7 @@
 #include "run_attributes.hpp"
 
 #include <ccrnn/core/matmul.hpp>
+#include <ccrnn/tasks/run_record.hpp>
 #include <ccrnn/version.hpp>
 
 #include <algorithm>
@@ -8,7 +9,8 @@
 
 namespace ccrnn::apps {
 
-std::vector<std::string> write_run_attributes(io::Group& group, const po::variables_map& vm, const std::string& program) {
+std::vector<std::string> write_run_attributes(io::Group& group, const po::variables_map& vm, const std::string& program,
+                                              const tasks::Settings& settings) {
   group.set_attr("ccrnn_version", std::string(version_string));
   group.set_attr("float_products", float_products_description());
   group.set_attr("program", program);
@@ -16,11 +18,11 @@ std::vector<std::string> write_run_attributes(io::Group& group, const po::variab
   char created[32];
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   group.set_attr("created", std::string(created));
-  std::vector<std::string> names;
+  std::vector<std::string> names = tasks::write_settings(group, settings);
   for (const auto& [key, entry] : vm) {
     if (key == "help" || key == "version") continue;
-    std::string name = key;
-    std::replace(name.begin(), name.end(), '-', '_');
+    std::string name = tasks::Settings::snake(key);
+    if (settings.find(name) != nullptr) continue;
     const auto& value = entry.value();
     if (const auto* i = boost::any_cast<int>(&value)) group.set_attr(name, static_cast<std::int64_t>(*i));
     else if (const auto* l = boost::any_cast<long>(&value)) group.set_attr(name, static_cast<std::int64_t>(*l));

@@ -34,7 +34,7 @@ std::string mean_sem_text(const std::vector<double>& values) {
   return text;
 }
 
-std::map<std::string, ScalarsBySeed> scalars_by_model(const std::vector<RunRecord>& records) {
+std::map<std::string, ScalarsBySeed> scalars_by_model(const std::vector<tasks::RunRecord>& records) {
   std::map<std::string, ScalarsBySeed> out;
   for (const auto& r : records)
     for (const auto& [name, value] : r.scalars) out[r.model][name].push_back(value);
@@ -42,7 +42,7 @@ std::map<std::string, ScalarsBySeed> scalars_by_model(const std::vector<RunRecor
 }
 
 void print_summary_table(const std::vector<std::string>& models, const std::map<std::string, ScalarsBySeed>& by_model,
-                         const std::vector<SummaryColumn>& columns, const std::string& primary, std::size_t seeds) {
+                         const std::vector<tasks::SummaryColumn>& columns, const std::string& primary, std::size_t seeds) {
   std::printf("\n%-6s", "model");
   for (const auto& c : columns) std::printf(" %-22s", c.heading.c_str());
   std::printf("\n");

@@ -1,7 +1,10 @@
 #pragma once
 // The table printed at the end of a run of many seeds (and by ccrnn-report): per model, mean +- SEM of
 // chosen scalars, the ccRNN relative to the cRNN, and a paired t-test across seeds.
-#include "task.hpp"
+#include <ccrnn/tasks/run_record.hpp>
+#include <ccrnn/tasks/task.hpp>
+
+#include <cstddef>
 
 #include <map>
 #include <string>
@@ -28,9 +31,9 @@ std::string mean_sem_text(const std::vector<double>& values);
 
 /// Prints the per-model table for the given columns, then the ccrnn vs crnn comparison of `primary`.
 void print_summary_table(const std::vector<std::string>& models, const std::map<std::string, ScalarsBySeed>& by_model,
-                         const std::vector<SummaryColumn>& columns, const std::string& primary, std::size_t seeds);
+                         const std::vector<tasks::SummaryColumn>& columns, const std::string& primary, std::size_t seeds);
 
 /// Collects the records' scalars by model, seeds in the order of the records.
-std::map<std::string, ScalarsBySeed> scalars_by_model(const std::vector<RunRecord>& records);
+std::map<std::string, ScalarsBySeed> scalars_by_model(const std::vector<tasks::RunRecord>& records);
 
 }  // namespace ccrnn::apps

@@ -1,7 +1,7 @@
 #pragma once
 // A sweep's plan: a grid over task options (and the model) x seeds, expanded into numbered runs in a
 // fixed order, each with the command-line tokens that configure its task.
-#include "task.hpp"
+#include "cli.hpp"
 
 #include <cstdint>
 #include <string>

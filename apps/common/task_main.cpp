@@ -1,12 +1,13 @@
 #include "task_main.hpp"
 
-#include "results_layout.hpp"
 #include "run_attributes.hpp"
+#include "settings_options.hpp"
 #include "summary_table.hpp"
-#include "training_options.hpp"
 
 #include <ccrnn/core/parallel.hpp>
 #include <ccrnn/io/atomic_output.hpp>
+#include <ccrnn/tasks/run_loop.hpp>
+#include <ccrnn/tasks/task_registry.hpp>
 #include <ccrnn/version.hpp>
 
 #include <cstdio>
@@ -50,23 +51,26 @@ std::string side_file_path(const std::string& out, const std::string& model, std
 
 }  // namespace
 
-int run_task_main(int argc, char** argv, const std::string& program, std::unique_ptr<Task> task) {
+int run_task_main(int argc, char** argv, const std::string& program, const std::string& task_name) {
+  const std::unique_ptr<tasks::Task> task = tasks::make_task(task_name);
   RunOptions run_options;
   run_options.seeds = task->default_seeds();
   run_options.out = "results/" + task->name() + ".h5";
-  po::options_description description = task->options();
+  po::options_description description = describe_settings(task->settings());
   description.add(describe_runs(run_options));
   po::variables_map vm;
   std::vector<std::string> models;
+  std::vector<tasks::ModelKind> kinds;
   std::vector<std::uint64_t> seeds;
   std::optional<io::AtomicOutput> output;
   try {
     if (!parse_options(argc, argv, program, task->summary(), description, vm)) return exit_ok;
     models = split_list(run_options.models, "model");
-    check_model_names(models);
+    kinds = model_kinds(models);
     seeds = parse_seeds(run_options.seeds);
-    require_at_least("threads", run_options.threads, 0);
-    task->prepare(vm, models);
+    if (run_options.threads < 0) throw UsageError("--threads must be >= 0");
+    apply_settings(task->settings(), vm);
+    prepare_task(*task, kinds);
     open_output(output, run_options.out, run_options.overwrite);  // refuse an existing result now, not after the runs
     for (const auto& suffix : task->side_file_suffixes())
       for (const auto& m : models)
@@ -85,24 +89,25 @@ int run_task_main(int argc, char** argv, const std::string& program, std::unique
 
   try {
     struct Job {
-      std::string model;
+      tasks::ModelKind kind;
       std::uint64_t seed;
     };
     std::vector<Job> jobs;
-    for (const auto& m : models)
-      for (auto s : seeds) jobs.push_back({m, s});
-    std::vector<RunRecord> records(jobs.size());
+    for (auto k : kinds)
+      for (auto s : seeds) jobs.push_back({k, s});
+    std::vector<tasks::RunRecord> records(jobs.size());
     const int threads = run_options.threads > 0 ? run_options.threads : available_threads();
     if (!run_options.quiet)
       std::fprintf(stderr, "%s %s: %zu runs (%s x %zu seeds), %d epochs, %d threads\n", program.c_str(), version_string,
-                   jobs.size(), run_options.models.c_str(), seeds.size(), task->epochs(), threads);
-    Progress progress(task->name(), static_cast<long>(jobs.size()) * task->epochs(), run_options.quiet);
+                   jobs.size(), run_options.models.c_str(), seeds.size(), task->experiment().epochs, threads);
+    Progress progress(task->name(), static_cast<long>(jobs.size()) * task->experiment().epochs, run_options.quiet);
     parallel_for_each_run(static_cast<long>(jobs.size()), threads, [&](long i) {
       const Job& job = jobs[static_cast<std::size_t>(i)];
-      RunRecord& record = records[static_cast<std::size_t>(i)];
-      record = task->run(job.model, job.seed, [&](int) { progress.epoch_done(); });
-      record.model = job.model;
-      record.seed = job.seed;
+      tasks::RunRecord& record = records[static_cast<std::size_t>(i)];
+      record = tasks::run_task(*task, job.kind, job.seed, [&](const tasks::EpochReport&) {
+        progress.epoch_done();
+        return true;
+      });
       progress.run_done(task->describe_run(record));
     });
     progress.finish();
@@ -110,11 +115,11 @@ int run_task_main(int argc, char** argv, const std::string& program, std::unique
     {
       io::File file = io::File::create(output->temp_path());
       io::Group root = file.root();
-      write_run_attributes(root, vm, program);
+      write_run_attributes(root, vm, program, task->settings());
       root.set_attr("task", task->name());
       root.set_attr("primary_scalar", task->primary_scalar());
       task->write_task_data(root);
-      write_runs_by_model(root, records);
+      tasks::write_runs_by_model(root, records);
       file.close();
     }
     output->commit();
@@ -131,15 +136,6 @@ int run_task_main(int argc, char** argv, const std::string& program, std::unique
     std::cerr << "\n" << program << ": error: " << e.what() << "\n";
     return exit_failure;
   }
-}
-
-std::string Task::describe_run(const RunRecord& record) const {
-  char line[256];
-  const auto primary = record.scalars.find(primary_scalar());
-  std::snprintf(line, sizeof line, "%s seed %llu: %s %.4f (%.1f s)", record.model.c_str(),
-                static_cast<unsigned long long>(record.seed), primary_scalar().c_str(),
-                primary == record.scalars.end() ? 0.0 : primary->second, record.seconds);
-  return line;
 }
 
 }  // namespace ccrnn::apps

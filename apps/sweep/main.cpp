@@ -4,15 +4,15 @@
 #include "part_store.hpp"
 
 #include "../common/report.hpp"
-#include "../common/results_layout.hpp"
 #include "../common/run_attributes.hpp"
+#include "../common/settings_options.hpp"
 #include "../common/sweep_plan.hpp"
-#include "../common/task_registry.hpp"
-#include "../common/training_options.hpp"
 
 #include <ccrnn/core/matmul.hpp>
 #include <ccrnn/core/parallel.hpp>
 #include <ccrnn/io/atomic_output.hpp>
+#include <ccrnn/tasks/run_loop.hpp>
+#include <ccrnn/tasks/task_registry.hpp>
 #include <ccrnn/version.hpp>
 
 #include <omp.h>
@@ -46,7 +46,7 @@ struct SweepOptions {
 po::options_description describe(SweepOptions& o) {
   po::options_description d("Sweep");
   d.add_options()
-      ("task", po::value(&o.task), "the task: linedraw, seqmnist (required)")
+      ("task", po::value(&o.task), "the task, one of the registered tasks (required; see --help)")
       ("grid", po::value(&o.grid)->composing(),
        "a grid axis NAME=V1,V2,... over a task option or model (repeatable; e.g. --grid T=1,2,5,10 "
        "--grid model=crnn,ccrnn; switches take on/off). Without a model axis: model=crnn,ccrnn")
@@ -74,9 +74,18 @@ const char* summary =
 
 /// One grid point's task, configured and prepared (data loaded), shared by that point's seeds.
 struct PreparedPoint {
-  std::unique_ptr<Task> task;
+  std::unique_ptr<tasks::Task> task;
   po::variables_map vm;
 };
+
+/// The registered task; an unknown name is a UsageError.
+std::unique_ptr<tasks::Task> make_registered_task(const std::string& name) {
+  try {
+    return tasks::make_task(name);
+  } catch (const tasks::SettingError& e) {
+    throw UsageError(e.what());
+  }
+}
 
 /// Task option tokens from --set NAME=VALUE / NAME.
 std::vector<std::string> set_tokens(const std::vector<std::string>& set) {
@@ -139,18 +148,18 @@ Parsed parse(int argc, char** argv) {
     std::cout << "Usage: " << program << " --task TASK [--grid NAME=V1,V2 ...] [sweep options] [task options]\n\n"
               << summary << "\n\n" << generic << "\n" << sweep << "\n";
     if (!o.task.empty()) {
-      auto task = make_task(o.task);
-      std::cout << "Options of task " << o.task << ":\n" << task->options() << "\n";
+      auto task = make_registered_task(o.task);
+      std::cout << "Options of task " << o.task << ":\n" << describe_settings(task->settings()) << "\n";
     } else {
       std::cout << "Tasks:";
-      for (const auto& n : task_names()) std::cout << " " << n;
+      for (const auto& n : tasks::task_names()) std::cout << " " << n;
       std::cout << "\n";
     }
     p.help = true;
     return p;
   }
   if (o.task.empty()) throw UsageError("--task is required (one of the tasks: see --help)");
-  auto probe = make_task(o.task);  // UsageError for an unknown task
+  auto probe = make_registered_task(o.task);
   if (o.seeds.empty()) o.seeds = probe->default_seeds();
   if (o.out.empty()) o.out = "results/sweep_" + o.task + ".h5";
   require_at_least("threads", o.threads, 0);
@@ -172,17 +181,18 @@ void prepare_points(Parsed& p) {
   std::vector<std::string> models;
   for (const auto& a : p.plan.axes)
     if (a.name == "model") models = a.values;
-  check_model_names(models);
+  const std::vector<tasks::ModelKind> kinds = model_kinds(models);
   for (const auto& run : p.plan.runs) {
     const std::string key = point_key(run);
     if (p.points.count(key)) continue;
     PreparedPoint point;
-    point.task = make_task(p.plan.task);
-    po::options_description task_options = point.task->options();
+    point.task = make_registered_task(p.plan.task);
+    po::options_description task_options = describe_settings(point.task->settings());
     const std::string context = "run " + (run.condition.empty() ? std::string() : run.condition + " ") + "model=" + run.model;
     parse_task_tokens(p.plan.task_tokens(run, task_options), task_options, point.vm, context);
     try {
-      point.task->prepare(point.vm, models);
+      apply_settings(point.task->settings(), point.vm);
+      prepare_task(*point.task, kinds);
     } catch (const UsageError& e) {
       throw UsageError(context + ": " + e.what());
     }
@@ -192,19 +202,19 @@ void prepare_points(Parsed& p) {
 
 /// Writes one finished run as a part file: its options (as the task executable records them), the
 /// condition, and its results.
-void write_part(const PartStore& store, const SweepRun& run, const PreparedPoint& point, const RunRecord& record,
+void write_part(const PartStore& store, const SweepRun& run, const PreparedPoint& point, const tasks::RunRecord& record,
                 int rank) {
   io::AtomicOutput out(store.part_path(run.index), true);
   {
     io::File file = io::File::create(out.temp_path());
     io::Group root = file.root();
-    const std::vector<std::string> option_names = write_run_attributes(root, point.vm, program);
+    const std::vector<std::string> option_names = write_run_attributes(root, point.vm, program, point.task->settings());
     root.write("option_names", option_names);
     root.set_attr("task", point.task->name());
     root.set_attr("run", static_cast<std::int64_t>(run.index));
     root.set_attr("condition", run.condition);
     root.set_attr("rank", static_cast<std::int64_t>(rank));  // which MPI rank ran it (0 without MPI)
-    write_run_record(root, record);
+    tasks::write_run_record(root, record);
     file.close();
   }
   out.commit();
@@ -315,7 +325,7 @@ int main(int argc, char** argv) {
   {
     JobCounter counter(mpi.get());
     Progress progress(mpi->active() ? "rank " + std::to_string(mpi->rank()) : "sweep",
-                      todo * p.points.begin()->second.task->epochs(), p.options.quiet || todo == 0);
+                      todo * p.points.begin()->second.task->experiment().epochs, p.options.quiet || todo == 0);
     try {
       std::exception_ptr failure;
       std::mutex failure_mutex;
@@ -331,9 +341,11 @@ int main(int argc, char** argv) {
           const SweepRun& run = p.plan.runs[static_cast<std::size_t>(pending[static_cast<std::size_t>(j)])];
           try {
             const PreparedPoint& point = p.points.at(point_key(run));
-            RunRecord record = point.task->run(run.model, run.seed, [&](int) { progress.epoch_done(); });
-            record.model = run.model;
-            record.seed = run.seed;
+            tasks::RunRecord record =
+                tasks::run_task(*point.task, tasks::parse_model_kind(run.model), run.seed, [&](const tasks::EpochReport&) {
+                  progress.epoch_done();
+                  return true;
+                });
             write_part(*store, run, point, record, mpi->rank());
             char line[300];
             std::snprintf(line, sizeof line, "run %ld/%ld%s%s%s: %s", run.index + 1, total,

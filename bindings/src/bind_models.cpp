@@ -59,7 +59,7 @@ void set_parameter(Model<S>& model, const std::string& name, const py::array& va
   Matrix<S> m(slot.rows, slot.cols);
   for (Index i = 0; i < slot.rows; ++i)
     for (Index j = 0; j < slot.cols; ++j) m(i, j) = a.ndim() == 2 ? r(i, j) : r(i);
-  if (model.cerebellum && model.config().fibres > 0 && name == "cerebellum.layers.0.weight" &&
+  if (model.cerebellum && model.config().cerebellar.fibres > 0 && name == "cerebellum.layers.0.weight" &&
       (m.array() * (S(1) - model.cerebellum->fibre_mask().array())).matrix().squaredNorm() > 0)
     throw py::value_error("Model: 'cerebellum.layers.0.weight' must be zero outside the mossy-fibre mask (Model.fibre_mask())");
   MatrixMap<S>(model.params.values().data() + slot.offset, slot.rows, slot.cols) = m;
@@ -70,11 +70,11 @@ void check_inputs(const Model<S>& model, const Batch<S>& batch, const char* what
   if (batch.inputs.rows() != model.cortex.input_size())
     throw py::value_error(std::string(what) + ": the inputs have " + std::to_string(batch.inputs.rows()) +
                           " features per step, the model takes input_size = " + std::to_string(model.cortex.input_size()));
-  if (model.config().cerebellum && model.config().context_size > 0 &&
-      (batch.context.rows() != model.config().context_size || batch.context.cols() != batch.size))
+  if (model.config().cerebellum && model.config().cerebellar.context_size > 0 &&
+      (batch.context.rows() != model.config().cerebellar.context_size || batch.context.cols() != batch.size))
     throw py::value_error(std::string(what) + ": the model's cerebellum takes a context of " +
-                          std::to_string(model.config().context_size) + " values per sample: pass context of shape (B, " +
-                          std::to_string(model.config().context_size) + ")");
+                          std::to_string(model.config().cerebellar.context_size) + " values per sample: pass context of shape (B, " +
+                          std::to_string(model.config().cerebellar.context_size) + ")");
 }
 
 /// Forward pass without truncation: readout, hidden outputs, stacked states at every step boundary and,
@@ -93,7 +93,7 @@ py::dict forward(const Model<S>& model, const Batch<S>& batch) {
     hidden = model.cortex.outputs(ws.cortex);
     if (model.cerebellum) {
       Matrix<S> context;
-      if (model.config().context_size > 0) context = batch.context.replicate(1, L + 1);
+      if (model.config().cerebellar.context_size > 0) context = batch.context.replicate(1, L + 1);
       model.cerebellum->forward(model.params, states, context.size() ? &context : nullptr, trace);
     }
   }
@@ -263,7 +263,7 @@ void bind_models(py::module_& m) {
         const ModelConfig& c = p.config();
         return std::string(c.cerebellum ? "ccRNN" : "cRNN") + " Model(" + to_string(c.cell) + ", N=" + std::to_string(c.hidden_size) +
                ", layers=" + std::to_string(c.layers) + ", I=" + std::to_string(c.input_size) + ", O=" + std::to_string(c.output_size) +
-               (c.cerebellum ? ", M=" + std::to_string(c.cerebellum_hidden) + ", k=" + std::to_string(c.cerebellum_layers) : "") +
+               (c.cerebellum ? ", M=" + std::to_string(c.cerebellar.hidden_size) + ", k=" + std::to_string(c.cerebellar.layers) : "") +
                ", dtype=" + p.dtype() + ")";
       });
 }

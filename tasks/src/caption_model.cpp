@@ -20,20 +20,21 @@ ModelConfig decoder_config(const CaptionModelConfig& c) {
   if (!(c.dropout >= 0 && c.dropout < 1)) throw std::invalid_argument("caption model: dropout must be in [0, 1)");
   if (!(c.bn_momentum >= 0 && c.bn_momentum <= 1) || !(c.bn_eps > 0))
     throw std::invalid_argument("caption model: batch-norm momentum must be in [0, 1] and eps > 0");
-  ModelConfig m;
-  m.cell = c.cell;
+  ModelConfig m = c.decoder;
   m.input_size = c.embedding_size;
-  m.hidden_size = c.hidden_size;
-  m.layers = c.layers;
   m.output_size = c.vocabulary_size;
-  m.cerebellum = c.cerebellum;
-  m.cerebellum_hidden = c.cerebellum_hidden;
-  m.cerebellum_layers = c.cerebellum_layers;
-  m.fibres = c.fibres;
   return m;
 }
 
 }  // namespace
+
+ModelConfig caption_decoder_defaults() {
+  ModelConfig m;
+  m.hidden_size = 256;
+  m.cerebellar.hidden_size = 1024;
+  m.cerebellar.layers = 2;
+  return m;
+}
 
 template <class S>
 CaptionModel<S>::CaptionModel(const CaptionModelConfig& config) : decoder(decoder_config(config)), config_(config) {
@@ -210,9 +211,9 @@ BatchStats CaptionModel<S>::accumulate_gradients(CaptionBatch<S>& cb, TbpttSetti
 
 template <class S>
 SegmentHooks<S> CaptionModel<S>::training_hooks(CaptionBatch<S>& cb, const Trainer<S>& trainer) {
-  if (!trainer.config().input_grads)
+  if (!trainer.config().tbptt.input_grads)
     throw std::invalid_argument("caption model: the trainer must compute input gradients (TrainerConfig::input_grads)");
-  const Index trunc = trainer.config().truncation;
+  const Index trunc = trainer.config().tbptt.truncation;
   SegmentHooks<S> hooks;
   const auto steps = [&cb, trunc](Index w0, Index w1) {
     return std::pair<Index, Index>{w0 * trunc, std::min(w1 * trunc, cb.batch.length)};

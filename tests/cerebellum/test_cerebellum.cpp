@@ -257,9 +257,9 @@ TEST_CASE("cerebellum: the fibre mask is drawn from the model seed and survives 
   config.hidden_size = 4;  // LSTM state [h; c]: 8 inputs to the cerebellum
   config.output_size = 2;
   config.cerebellum = true;
-  config.cerebellum_hidden = 16;
-  config.cerebellum_layers = 2;
-  config.fibres = 3;
+  config.cerebellar.hidden_size = 16;
+  config.cerebellar.layers = 2;
+  config.cerebellar.fibres = 3;
 
   Model<double> model(config), twin(config), other(config);
   model.initialise(5);
@@ -281,7 +281,7 @@ TEST_CASE("cerebellum: the fibre mask is drawn from the model seed and survives 
   batch.targets = normal_matrix(rng, 2, 24);
   batch.supervised = sparse_feedback(6, 2);
   TrainerConfig tc;
-  tc.truncation = 1;
+  tc.tbptt.truncation = 1;
   tc.optimizer.kind = OptimizerKind::adam;
   tc.optimizer.lr = 1e-2;
   Trainer<double> trainer(model, tc);

@@ -106,8 +106,8 @@ struct Scenario {
     config.layers = 1;
     config.output_size = D;
     config.cerebellum = cerebellum;
-    config.cerebellum_hidden = 6;
-    config.cerebellum_layers = 2;
+    config.cerebellar.hidden_size = 6;
+    config.cerebellar.layers = 2;
 
     batch.size = B;
     batch.length = L;
@@ -149,9 +149,9 @@ struct Scenario {
 
   TrainerConfig trainer_config() const {
     TrainerConfig tc;
-    tc.truncation = T;
-    tc.sg_scale = file.get("gamma").scalar();
-    tc.loss = kind;
+    tc.tbptt.truncation = T;
+    tc.tbptt.sg_scale = file.get("gamma").scalar();
+    tc.tbptt.loss = kind;
     tc.clip = file.get("clip").scalar();
     tc.optimizer.kind = OptimizerKind::adam;
     tc.optimizer.lr = file.get("lr").scalar();

@@ -35,8 +35,8 @@ ModelConfig config_for(bool cerebellum, CellType cell = CellType::lstm) {
   c.layers = 1;
   c.output_size = 2;
   c.cerebellum = cerebellum;
-  c.cerebellum_hidden = 5;
-  c.cerebellum_layers = 2;
+  c.cerebellar.hidden_size = 5;
+  c.cerebellar.layers = 2;
   return c;
 }
 
@@ -45,7 +45,7 @@ void prepare_model(Model<S>& model, std::uint64_t seed) {
   model.initialise(seed);
   if (!model.cerebellum) return;
   Rng rng(seed, Stream::noise);
-  const std::string out = "cerebellum.layers." + std::to_string(model.config().cerebellum_layers);
+  const std::string out = "cerebellum.layers." + std::to_string(model.config().cerebellar.layers);
   for (const std::string& name : {out + ".weight", out + ".bias"}) {
     auto v = model.params.value(model.params.id(name));
     v = normal_matrix(rng, v.rows(), v.cols(), 0.5).template cast<S>();
@@ -66,7 +66,7 @@ Batch<S> make_batch(const ModelConfig& config, std::uint64_t seed) {
 
 TrainerConfig trainer_config() {
   TrainerConfig c;
-  c.truncation = kT;
+  c.tbptt.truncation = kT;
   c.optimizer.lr = 0.05;  // a visible step
   return c;
 }
@@ -353,7 +353,7 @@ TEST_CASE("recording: truncated alignment is 1 at the last window start and with
       Model<double> model(config);
       prepare_model(model, 14);
       TrainerConfig tc = trainer_config();
-      tc.truncation = T;
+      tc.tbptt.truncation = T;
       Trainer<double> trainer(model, tc);
       Recorder<double> recorder;
       BoundaryRecording<double> rec;

@@ -31,7 +31,7 @@ void prepare_model(Model<double>& model, std::uint64_t seed, double out_scale) {
   model.initialise(seed);
   if (!model.cerebellum || out_scale <= 0) return;
   Rng rng(seed, Stream::noise);
-  const std::string out = "cerebellum.layers." + std::to_string(model.config().cerebellum_layers);
+  const std::string out = "cerebellum.layers." + std::to_string(model.config().cerebellar.layers);
   for (const std::string& name : {out + ".weight", out + ".bias"}) {
     auto v = model.params.value(model.params.id(name));
     v = normal_matrix(rng, v.rows(), v.cols(), out_scale);
@@ -125,7 +125,7 @@ TEST_CASE("tbptt: ccRNN gradients equal finite differences of the windowed objec
         DYNAMIC_SECTION(to_string(cell) << ", " << loss_name(kind) << ", " << layers << " layer(s)"
                                         << (variant.context ? ", context" : "")) {
           ModelConfig config = small_config(cell, true, kind, layers);
-          if (variant.context) config.context_size = kContext;
+          if (variant.context) config.cerebellar.context_size = kContext;
           Model<double> model(config);
           const std::uint64_t seed = 40 + static_cast<std::uint64_t>(cell) * 8 + (kind == LossKind::mse ? 0 : 4) +
                                      static_cast<std::uint64_t>(layers) + (variant.context ? 2 : 0);
@@ -360,8 +360,8 @@ TEST_CASE("tbptt: the bootstrapped target on a two-window toy equals the hand co
   config.hidden_size = 1;
   config.output_size = 1;
   config.cerebellum = true;
-  config.cerebellum_hidden = 1;
-  config.cerebellum_layers = 1;
+  config.cerebellar.hidden_size = 1;
+  config.cerebellar.layers = 1;
   Model<double> model(config);
   model.initialise(1);
   const double u = 0.7, v = -1.3, b1 = 0.2, b2 = -0.05, r = 1.5, q = 0.1;  // cortex and readout
@@ -665,8 +665,8 @@ TEST_CASE("trainer: set_epoch applies the lesion schedule", "[trainer][lesion]")
 namespace {
 TrainerConfig lesion_trainer_config(int lesion, int io_lesion) {
   TrainerConfig tc;
-  tc.truncation = 2;
-  tc.loss = LossKind::mse;
+  tc.tbptt.truncation = 2;
+  tc.tbptt.loss = LossKind::mse;
   tc.optimizer.kind = OptimizerKind::adam;
   tc.optimizer.lr = 1e-2;
   tc.clip = 1.0;

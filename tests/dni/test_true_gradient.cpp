@@ -29,7 +29,7 @@ void prepare_model(Model<S>& model, std::uint64_t seed) {
   model.params.values().head(model.cortex_range().end) *= S(2);
   if (!model.cerebellum) return;
   Rng rng(seed, Stream::noise);
-  const std::string out = "cerebellum.layers." + std::to_string(model.config().cerebellum_layers);
+  const std::string out = "cerebellum.layers." + std::to_string(model.config().cerebellar.layers);
   for (const std::string& name : {out + ".weight", out + ".bias"}) {
     auto v = model.params.value(model.params.id(name));
     v = normal_matrix(rng, v.rows(), v.cols(), 0.5).template cast<S>();

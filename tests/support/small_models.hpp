@@ -23,8 +23,8 @@ inline ModelConfig small_config(CellType cell, bool cerebellum, LossKind kind, I
   c.layers = layers;
   c.output_size = kind == LossKind::mse ? 2 : 3;
   c.cerebellum = cerebellum;
-  c.cerebellum_hidden = 5;
-  c.cerebellum_layers = 2;
+  c.cerebellar.hidden_size = 5;
+  c.cerebellar.layers = 2;
   return c;
 }
 

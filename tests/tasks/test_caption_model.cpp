@@ -29,10 +29,10 @@ CaptionModelConfig tiny_config(bool cerebellum) {
   c.feature_size = 5;
   c.vocabulary_size = 8;  // 4 specials + 4 words
   c.embedding_size = 3;
-  c.hidden_size = 4;
-  c.cerebellum = cerebellum;
-  c.cerebellum_hidden = 6;
-  c.cerebellum_layers = 2;
+  c.decoder.hidden_size = 4;
+  c.decoder.cerebellum = cerebellum;
+  c.decoder.cerebellar.hidden_size = 6;
+  c.decoder.cerebellar.layers = 2;
   c.dropout = 0.5;
   return c;
 }
@@ -42,7 +42,7 @@ void prepare(CaptionModel<double>& model, std::uint64_t seed) {
   model.initialise(seed);
   Rng rng(seed, Stream::validation);
   if (model.decoder.cerebellum) {
-    const std::string out = "cerebellum.layers." + std::to_string(model.decoder.config().cerebellum_layers);
+    const std::string out = "cerebellum.layers." + std::to_string(model.decoder.config().cerebellar.layers);
     for (const std::string& name : {out + ".weight", out + ".bias"}) {
       auto v = model.decoder.params.value(model.decoder.params.id(name));
       v = normal_matrix(rng, v.rows(), v.cols(), 0.5);
@@ -282,7 +282,7 @@ TEST_CASE("trainer: the vectorised cross-entropy equals the reference loss, grad
   config.hidden_size = 4;
   config.output_size = 7;
   config.cerebellum = true;
-  config.cerebellum_hidden = 6;
+  config.cerebellar.hidden_size = 6;
   for (bool sparse : {false, true}) {
     Model<double> model(config);
     model.initialise(9);
@@ -322,7 +322,7 @@ TEST_CASE("trainer: input gradients are opt-in and change nothing else", "[capti
   config.hidden_size = 4;
   config.output_size = 5;
   config.cerebellum = true;
-  config.cerebellum_hidden = 6;
+  config.cerebellar.hidden_size = 6;
   Model<double> model(config);
   model.initialise(4);
   Rng rng(4, Stream::data);
@@ -364,8 +364,8 @@ TEST_CASE("trainer: empty hooks reproduce train_batch bitwise; hooks and attache
   for (int i = 0; i < 10; ++i) batch.labels.push_back(static_cast<int>(rng.uniform_int(0, 4)));
   for (bool per_window : {false, true}) {
     TrainerConfig tc;
-    tc.truncation = 2;
-    tc.loss = LossKind::cross_entropy;
+    tc.tbptt.truncation = 2;
+    tc.tbptt.loss = LossKind::cross_entropy;
     tc.step_per_window = per_window;
     Model<float> a(config), b(config);
     a.initialise(1);
@@ -383,8 +383,8 @@ TEST_CASE("trainer: empty hooks reproduce train_batch bitwise; hooks and attache
 
   // Hooks see every window in order; attached parameters share the global norm, its clipping and the step.
   TrainerConfig tc;
-  tc.truncation = 2;
-  tc.loss = LossKind::cross_entropy;
+  tc.tbptt.truncation = 2;
+  tc.tbptt.loss = LossKind::cross_entropy;
   tc.step_per_window = true;
   tc.clip = 1.0;
   tc.optimizer.kind = OptimizerKind::sgd;
@@ -433,11 +433,11 @@ TEST_CASE("caption model: the trainer's hooks apply exactly the gradients of acc
     model.draw_dropout(cb, r1);
     reference.draw_dropout(cb_ref, r2);
     TrainerConfig tc = TrainerConfig{};
-    tc.truncation = 8;
-    tc.loss = LossKind::cross_entropy;
+    tc.tbptt.truncation = 8;
+    tc.tbptt.loss = LossKind::cross_entropy;
     tc.clip = 0.0;
     tc.step_per_window = true;
-    tc.input_grads = true;
+    tc.tbptt.input_grads = true;
     tc.optimizer.beta2 = 0.999;
     tc.optimizer.eps = 1e-8;
     Trainer<double> trainer(model.decoder, tc);

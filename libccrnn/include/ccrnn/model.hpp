@@ -18,10 +18,8 @@ struct ModelConfig {
   Index layers = 1;
   Index output_size = 2;
   bool cerebellum = false;         // false: cRNN, true: ccRNN
-  Index cerebellum_hidden = 400;   // M
-  Index cerebellum_layers = 2;     // k
-  Index fibres = 0;                // m mossy fibres per granule unit; 0 = dense
-  Index context_size = 0;          // cerebellar context input width; 0 = none
+  CerebellumConfig cerebellar;     // the cerebellum's shape when `cerebellum` is on; its input_size is
+                                   // the cortical state size, set by Model (any value given is ignored)
 };
 
 template <class S>

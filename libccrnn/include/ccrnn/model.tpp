@@ -15,8 +15,9 @@ Model<S>::Model(const ModelConfig& config)
   readout.register_parameters(params);
   cortex_range_ = Range{0, params.size()};
   if (config.cerebellum) {
-    cerebellum.emplace(CerebellumConfig{cortex.state_size(), config.cerebellum_hidden, config.cerebellum_layers,
-                                        config.fibres, config.context_size});
+    CerebellumConfig shape = config.cerebellar;
+    shape.input_size = cortex.state_size();
+    cerebellum.emplace(shape);
     cerebellum->register_parameters(params);
   }
   cerebellum_range_ = Range{cortex_range_.end, params.size()};

@@ -12,7 +12,7 @@
 namespace ccrnn {
 
 struct CerebellumConfig {
-  Index input_size = 0;     // = output size = the cortical state size
+  Index input_size = 0;     // = output size = the cortical state size (a Model sets it)
   Index hidden_size = 400;  // M, granule units per layer
   Index layers = 2;         // k >= 1 hidden ReLU layers
   Index fibres = 0;         // m mossy fibres per granule unit of the first layer; 0 = dense

@@ -147,7 +147,7 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
   Index first_cols = b;  // cerebellum columns of the segment's first boundary
   const auto boundary_col = [&](Index j) { return j == 0 ? Index{0} : first_cols + (j - 1) * b; };
   if (cerebellum) {
-    const bool zero_start = model.config().context_size == 0 && w_begin == 0 &&
+    const bool zero_start = model.config().cerebellar.context_size == 0 && w_begin == 0 &&
                             std::all_of(ws.cortex.layers.begin(), ws.cortex.layers.end(),
                                         [b](const LayerTrace<S>& l) { return l.states.leftCols(b).isZero(S(0)); });
     first_cols = zero_start ? 1 : b;
@@ -157,10 +157,10 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
     for (Index j = 1; j < boundaries; ++j)
       model.cortex.gather_state(ws.cortex, std::min((w_begin + j) * trunc, length),
                                 ws.boundary_states.middleCols(boundary_col(j), b));
-    if (model.config().context_size > 0) {
-      if (batch.context.rows() != model.config().context_size || batch.context.cols() != b)
+    if (model.config().cerebellar.context_size > 0) {
+      if (batch.context.rows() != model.config().cerebellar.context_size || batch.context.cols() != b)
         throw std::invalid_argument("batch: cerebellar context must be context_size x B");
-      detail::resize_if_needed(ws.boundary_context, model.config().context_size, boundaries * b);
+      detail::resize_if_needed(ws.boundary_context, model.config().cerebellar.context_size, boundaries * b);
       for (Index j = 0; j < boundaries; ++j) ws.boundary_context.middleCols(j * b, b) = batch.context;
       context = &ws.boundary_context;
     }

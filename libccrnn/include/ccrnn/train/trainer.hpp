@@ -11,19 +11,15 @@
 namespace ccrnn {
 
 struct TrainerConfig {
-  Index truncation = 1;
-  double sg_scale = 0.1;
-  bool final_injection = true;   // TbpttSettings::final_injection
-  LossKind loss = LossKind::mse;
+  TbpttSettings tbptt;           // truncation T, sg_scale, final injection, loss, input gradients, vectorised
+                                 // cross-entropy; its inject and train_cerebellum follow the lesion schedule
+                                 // (set by set_epoch: values given here are ignored)
   OptimizerConfig optimizer;
   double clip = 1.0;             // global-norm clip; <= 0 disables clipping
   bool step_per_window = false;  // one optimizer step after every window (captioning) instead of per batch
   int lesion_epoch = 0;     // cerebellar lesion: from this (1-based) epoch on, no injection, no learning; 0 = never
   int io_lesion_epoch = 0;  // inferior-olive lesion: from this epoch on the cerebellum is frozen (no learning,
                             // excluded from clipping) but keeps injecting; 0 = never
-  bool input_grads = false; // compute the gradient w.r.t. the cortex's inputs of every window
-                            // (TbpttSettings::input_grads), for an input encoder trained through SegmentHooks
-  bool vectorised_cross_entropy = false;  // TbpttSettings::vectorised_cross_entropy
 };
 
 /// Optional callbacks of Trainer::train_batch_with_hooks around every optimizer segment: each window when

@@ -11,15 +11,10 @@ namespace ccrnn {
 template <class S>
 Trainer<S>::Trainer(Model<S>& model, const TrainerConfig& config)
     : model_(model), config_(config), optimizer_(config.optimizer, model.params.size()) {
-  if (config.truncation < 1) throw std::invalid_argument("trainer: truncation length T must be >= 1");
+  if (config.tbptt.truncation < 1) throw std::invalid_argument("trainer: truncation length T must be >= 1");
   if (config.lesion_epoch < 0 || config.io_lesion_epoch < 0)
     throw std::invalid_argument("trainer: lesion epochs must be >= 0 (0 = never)");
-  settings_.truncation = config.truncation;
-  settings_.sg_scale = config.sg_scale;
-  settings_.final_injection = config.final_injection;
-  settings_.loss = config.loss;
-  settings_.input_grads = config.input_grads;
-  settings_.vectorised_cross_entropy = config.vectorised_cross_entropy;
+  settings_ = config.tbptt;
   set_epoch(1);
 }
 

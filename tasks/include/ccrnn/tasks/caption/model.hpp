@@ -32,17 +32,16 @@ namespace ccrnn::tasks {
 /// Rng stream of the encoder's initial weights (ccrnn::Stream values are below 100).
 inline constexpr std::uint64_t caption_encoder_stream = 101;
 
+/// The papers' caption decoder: an LSTM of N = 256 units; the ccRNN's cerebellum has two granule layers of
+/// M = 1024 units (input and output sizes are set from the embedding and the vocabulary).
+ModelConfig caption_decoder_defaults();
+
 struct CaptionModelConfig {
   Index feature_size = 0;        // F (set from the data)
   Index vocabulary_size = 0;     // V (set from the vocabulary)
   Index embedding_size = 256;    // E
-  Index hidden_size = 256;       // N
-  Index layers = 1;
-  CellType cell = CellType::lstm;
-  bool cerebellum = false;       // false: cRNN, true: ccRNN
-  Index cerebellum_hidden = 1024;  // M
-  Index cerebellum_layers = 2;     // k
-  Index fibres = 0;
+  ModelConfig decoder = caption_decoder_defaults();  // cortex (+ cerebellum); its input_size is E and its
+                                                     // output_size V (values given there are ignored)
   double dropout = 0.5;          // on the decoder's inputs, training only
   double bn_momentum = 0.01;
   double bn_eps = 1e-5;

@@ -1,6 +1,9 @@
-#include "task_registry.hpp"
+#include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/line_drawing_task.hpp>
+#include <ccrnn/tasks/seqmnist_task.hpp>
+#include <ccrnn/tasks/task_registry.hpp>
 
-namespace ccrnn::apps {
+namespace ccrnn::tasks {
 
 namespace {
 struct Entry {
@@ -8,9 +11,9 @@ struct Entry {
   std::unique_ptr<Task> (*make)();
 };
 const Entry registry[] = {
-    {"linedraw", make_linedraw_task},
-    {"seqmnist", make_seqmnist_task},
-    {"caption", make_caption_task},
+    {"linedraw", [] { return make_line_drawing_task(); }},
+    {"seqmnist", [] { return make_seqmnist_task(); }},
+    {"caption", [] { return make_caption_task(); }},
 };
 }  // namespace
 
@@ -25,7 +28,7 @@ std::unique_ptr<Task> make_task(const std::string& name) {
     if (name == e.name) return e.make();
   std::string known;
   for (const auto& n : task_names()) known += (known.empty() ? "" : ", ") + n;
-  throw UsageError("unknown task '" + name + "' (known: " + known + ")");
+  throw SettingError("unknown task '" + name + "' (known: " + known + ")");
 }
 
-}  // namespace ccrnn::apps
+}  // namespace ccrnn::tasks

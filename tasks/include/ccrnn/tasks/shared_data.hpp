@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-namespace ccrnn::apps {
+namespace ccrnn::tasks {
 
 /// The data under `key`, made by make() if no living task holds it.
 template <class T, class Make>
@@ -21,4 +21,4 @@ std::shared_ptr<const T> shared_data(const std::string& key, Make&& make) {
   return made;
 }
 
-}  // namespace ccrnn::apps
+}  // namespace ccrnn::tasks

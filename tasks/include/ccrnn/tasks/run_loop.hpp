@@ -1,0 +1,34 @@
+#pragma once
+// The one run loop of every task: epochs of training iterations (with recordings when asked), the lesion
+// schedule, validation after every epoch, divergence, Ctrl-C (ccrnn::check_interrupt between
+// iterations), per-epoch callbacks that may stop training, the selected epoch's model brought back, and
+// the test.
+#include <ccrnn/tasks/divergence.hpp>
+#include <ccrnn/tasks/task.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ccrnn::tasks {
+
+/// What an epoch reports: its training error, then the validation curves (Task::validation_curves order).
+struct EpochReport {
+  int epoch = 0;
+  double train = 0.0;
+  std::vector<double> validation;
+};
+
+/// Called after every epoch; returns true to go on, false to stop training there (the model is then
+/// tested as usual and the curves hold the epochs run).
+using EpochCallback = std::function<bool(const EpochReport&)>;
+
+/// One complete run of a prepared task: kind decides the cerebellum and T (see Task::run_config); without
+/// a kind the task's configuration runs as set. Deterministic: depends only on the task's settings and
+/// data and the seed.
+RunRecord run_task(const Task& task, std::optional<ModelKind> kind, std::uint64_t seed, const EpochCallback& on_epoch = {});
+
+}  // namespace ccrnn::tasks

@@ -1,0 +1,111 @@
+#include <ccrnn/tasks/experiment.hpp>
+
+#include <algorithm>
+
+namespace ccrnn::tasks {
+
+ModelKind parse_model_kind(const std::string& name) {
+  if (name == "crnn") return ModelKind::crnn;
+  if (name == "ccrnn") return ModelKind::ccrnn;
+  if (name == "bptt") return ModelKind::bptt;
+  throw std::invalid_argument("unknown model '" + name + "' (expected crnn, ccrnn or bptt)");
+}
+
+const char* to_string(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::crnn: return "crnn";
+    case ModelKind::ccrnn: return "ccrnn";
+    case ModelKind::bptt: return "bptt";
+  }
+  return "?";
+}
+
+ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequence_length) {
+  config.model.cerebellum = kind == ModelKind::ccrnn;
+  if (kind == ModelKind::bptt) config.trainer.tbptt.truncation = sequence_length;
+  return config;
+}
+
+void bind_model_settings(Settings& s, ExperimentConfig& c) {
+  s.section("Model");
+  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh or gru");
+  s.add("hidden", &c.model.hidden_size, "cortical units N per layer");
+  s.add("layers", &c.model.layers, "cortical layers");
+  s.cerebellar(true);
+  s.add("cerebellum_hidden", &c.model.cerebellar.hidden_size, "granule units M per cerebellar layer");
+  s.add("cerebellum_layers", &c.model.cerebellar.layers, "cerebellar hidden (granule) layers k");
+  s.add("fibres", &c.model.cerebellar.fibres, "mossy fibres (inputs) per granule unit; 0 = dense");
+  s.add("sg_scale", &c.trainer.tbptt.sg_scale, "scale gamma of the injected synthetic gradient");
+  s.add_negated("no_final_injection", &c.trainer.tbptt.final_injection,
+                "no synthetic gradient at the end of the last window (the reference injects there too; see "
+                "docs/algorithm-notes.md)");
+  s.cerebellar(false);
+}
+
+void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettings& offer) {
+  s.section("Training");
+  s.add("T", &c.trainer.tbptt.truncation, "truncation window: gradients flow back at most T steps (bptt ignores it)");
+  s.add("epochs", &c.epochs, "training epochs");
+  s.add("batch", &c.batch_size, "samples per batch");
+  OptimizerConfig& o = c.trainer.optimizer;
+  s.add_choice("optimizer", &o.kind, parse_optimizer_kind, [](OptimizerKind k) { return to_string(k); }, "adam, rmsprop or sgd");
+  s.add("lr", &o.lr, "learning rate");
+  s.add("beta1", &o.beta1, "Adam beta1");
+  s.add("beta2", &o.beta2, "Adam beta2");
+  s.add("eps", &o.eps, "Adam/RMSprop epsilon");
+  s.add("momentum", &o.momentum, "RMSprop/SGD momentum");
+  s.add("clip", &c.trainer.clip, "global gradient-norm clip over all learning parameters; 0 = none");
+  if (offer.step_per_window)
+    s.add("step_per_window", &c.trainer.step_per_window, "one optimizer step after every window instead of per batch");
+  s.cerebellar(true);
+  s.add("lesion_epoch", &c.trainer.lesion_epoch, "cerebellar lesion from this epoch on (no injection, no learning); 0 = never");
+  s.add("io_lesion_epoch", &c.trainer.io_lesion_epoch,
+        "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never");
+  s.cerebellar(false);
+}
+
+void bind_recording_settings(Settings& s, ExperimentConfig& c) {
+  s.section("Recordings (ALGORITHM.md section 8)");
+  s.add("record_every", &c.recording.every,
+        "record the truncation boundaries of every n-th training iteration (cortical state, granule activity, "
+        "prediction, target, true full-BPTT gradient) and store per-epoch gradient alignment and population "
+        "statistics; 0 = off");
+  s.add("record_arrays", &c.recording.arrays, "also store every recording whole (large)");
+}
+
+void validate_experiment(const Settings& s, const ExperimentConfig& c, const std::vector<ModelKind>& models) {
+  const bool any_cerebellum = std::find(models.begin(), models.end(), ModelKind::ccrnn) != models.end();
+  if (!any_cerebellum)
+    for (const auto& setting : s.all())
+      if (setting.cerebellar && setting.given)
+        throw SettingError(setting.option() + " applies to the cerebellum, but --model has no ccrnn");
+  const ModelConfig& m = c.model;
+  require_at_least("hidden", static_cast<double>(m.hidden_size), 1);
+  require_at_least("layers", static_cast<double>(m.layers), 1);
+  require_at_least("cerebellum_hidden", static_cast<double>(m.cerebellar.hidden_size), 1);
+  require_at_least("cerebellum_layers", static_cast<double>(m.cerebellar.layers), 1);
+  require_at_least("fibres", static_cast<double>(m.cerebellar.fibres), 0);
+  require_at_least("T", static_cast<double>(c.trainer.tbptt.truncation), 1);
+  require_at_least("epochs", c.epochs, 1);
+  require_at_least("batch", static_cast<double>(c.batch_size), 1);
+  require_at_least("clip", c.trainer.clip, 0);
+  require_at_least("lesion_epoch", c.trainer.lesion_epoch, 0);
+  require_at_least("io_lesion_epoch", c.trainer.io_lesion_epoch, 0);
+  if (!(c.trainer.optimizer.lr > 0)) throw SettingError("--lr must be > 0");
+  require_at_least("record_every", static_cast<double>(c.recording.every), 0);
+  if (c.recording.arrays && c.recording.every == 0) throw SettingError("--record-arrays needs --record-every N > 0");
+  if (c.recording.every > 0 && c.trainer.step_per_window)
+    throw SettingError("--record-every records one optimizer step per batch; it cannot be combined with --step-per-window");
+  if (c.trainer.lesion_epoch > c.epochs)
+    throw SettingError("--lesion-epoch " + std::to_string(c.trainer.lesion_epoch) + " is after the last epoch (" +
+                       std::to_string(c.epochs) + ")");
+  if (c.trainer.io_lesion_epoch > c.epochs)
+    throw SettingError("--io-lesion-epoch " + std::to_string(c.trainer.io_lesion_epoch) + " is after the last epoch (" +
+                       std::to_string(c.epochs) + ")");
+  const Index state_size = (m.cell == CellType::lstm ? 2 : 1) * m.hidden_size * m.layers;
+  if (m.cerebellar.fibres > state_size)
+    throw SettingError("--fibres " + std::to_string(m.cerebellar.fibres) + " exceeds the cortical state size (" +
+                       std::to_string(state_size) + " inputs to each granule unit)");
+}
+
+}  // namespace ccrnn::tasks

@@ -1,0 +1,74 @@
+#include <ccrnn/tasks/run_record.hpp>
+#include <ccrnn/tasks/run_recording.hpp>
+
+#include <algorithm>
+
+namespace ccrnn::tasks {
+
+ResultArray ResultArray::reals(std::vector<double> values, std::vector<std::size_t> shape) {
+  if (shape.empty()) shape = {values.size()};
+  return {std::move(shape), std::move(values)};
+}
+
+ResultArray ResultArray::integers(std::vector<std::int64_t> values) {
+  const std::size_t n = values.size();
+  return {{n}, std::move(values)};
+}
+
+ResultArray ResultArray::strings(std::vector<std::string> values) {
+  const std::size_t n = values.size();
+  return {{n}, std::move(values)};
+}
+
+void write_run_record(io::Group& group, const RunRecord& record) {
+  group.set_attr("model", record.model);
+  group.set_attr("seed", static_cast<std::int64_t>(record.seed));
+  group.set_attr("seconds", record.seconds);
+  for (const auto& [name, value] : record.scalars) group.set_attr(name, value);
+  for (const auto& [name, text] : record.strings) group.set_attr(name, text);
+  for (const auto& [name, curve] : record.curves) group.write(name, curve);
+  for (const auto& [name, array] : record.arrays) {
+    if (const auto* reals = std::get_if<std::vector<double>>(&array.values)) group.write(name, *reals, array.shape);
+    else if (const auto* ints = std::get_if<std::vector<std::int64_t>>(&array.values)) group.write(name, *ints, array.shape);
+    else {
+      const auto& texts = std::get<std::vector<std::string>>(array.values);
+      group.write(name, texts.empty() ? std::vector<std::string>{""} : texts);  // HDF5 has no empty string list
+    }
+  }
+  write_recordings(group, record.recordings);
+}
+
+std::vector<std::string> write_settings(io::Group& group, const Settings& settings) {
+  std::vector<std::string> names;
+  for (const Setting& s : settings.all()) {
+    const std::string text = s.get();
+    switch (s.kind) {
+      case Setting::Kind::integer:
+      case Setting::Kind::flag: group.set_attr(s.name, static_cast<std::int64_t>(std::stoll(text))); break;
+      case Setting::Kind::real: group.set_attr(s.name, std::stod(text)); break;
+      case Setting::Kind::text: group.set_attr(s.name, text); break;
+    }
+    names.push_back(s.name);
+  }
+  return names;
+}
+
+void write_runs_by_model(io::Group& root, const std::vector<RunRecord>& records) {
+  std::vector<std::string> models;
+  for (const auto& r : records)
+    if (std::find(models.begin(), models.end(), r.model) == models.end()) models.push_back(r.model);
+  for (const auto& model : models) {
+    io::Group group = root.create_group(model);
+    group.set_attr("model", model);
+    std::int64_t seeds = 0;
+    for (const auto& r : records) {
+      if (r.model != model) continue;
+      io::Group seed = group.create_group("seed_" + std::to_string(r.seed));
+      write_run_record(seed, r);
+      ++seeds;
+    }
+    group.set_attr("seeds", seeds);
+  }
+}
+
+}  // namespace ccrnn::tasks

@@ -1,0 +1,16 @@
+#include <ccrnn/tasks/task.hpp>
+
+#include <cstdio>
+
+namespace ccrnn::tasks {
+
+std::string Task::describe_run(const RunRecord& record) const {
+  char line[256];
+  const auto primary = record.scalars.find(primary_scalar());
+  std::snprintf(line, sizeof line, "%s seed %llu: %s %.4f (%.1f s)", record.model.c_str(),
+                static_cast<unsigned long long>(record.seed), primary_scalar().c_str(),
+                primary == record.scalars.end() ? 0.0 : primary->second, record.seconds);
+  return line;
+}
+
+}  // namespace ccrnn::tasks
