@@ -1,12 +1,13 @@
 // Configuration classes and enums: every field settable by keyword, e.g.
-//   ccrnn.LineDrawingRunConfig(epochs=20, model=dict(cerebellum=True), trainer=dict(truncation=2))
+//   ccrnn.LineDrawingRunConfig(epochs=20, model=dict(cerebellum=True), trainer=dict(tbptt=dict(truncation=2)))
+// Fields that moved into nested configurations keep their old flat names as aliases (CHANGELOG.md).
 #include "bindings.hpp"
 #include "python_support.hpp"
 
 #include <ccrnn/model.hpp>
 #include <ccrnn/tasks/caption/run.hpp>
-#include <ccrnn/tasks/line_drawing_run.hpp>
-#include <ccrnn/tasks/seqmnist_run.hpp>
+#include <ccrnn/tasks/line_drawing_task.hpp>
+#include <ccrnn/tasks/seqmnist_task.hpp>
 
 namespace ccrnn::python {
 
@@ -22,6 +23,14 @@ void bind_configs(py::module_& m) {
   bind_enum<SeqMnistTarget>(m, "SeqMnistTarget", "What a seqMNIST network does while reading a digit: 'line', 'digit' or 'classify'.",
                             {{"line", SeqMnistTarget::line}, {"digit", SeqMnistTarget::digit}, {"classify", SeqMnistTarget::classify}});
 
+  ConfigBinding<CerebellumConfig>(m, "CerebellumConfig", "The cerebellum's shape: k granule layers of M ReLU units, mossy fibres, context.")
+      .field("input_size", &CerebellumConfig::input_size, "the cortical state size (set by the model)")
+      .field("hidden_size", &CerebellumConfig::hidden_size, "M, granule units per cerebellar layer")
+      .field("layers", &CerebellumConfig::layers, "k, hidden ReLU layers of the cerebellum")
+      .field("fibres", &CerebellumConfig::fibres, "m mossy fibres per granule unit; 0 = dense")
+      .field("context_size", &CerebellumConfig::context_size, "width of the cerebellum's context input; 0 = none")
+      .done();
+
   ConfigBinding<ModelConfig>(m, "ModelConfig", "A cortico-cerebellar model: cortex, linear readout, optional cerebellum.")
       .field("cell", &ModelConfig::cell, "cortical cell type (CellType or 'lstm' / 'tanh' / 'gru')")
       .field("input_size", &ModelConfig::input_size, "inputs per step (set by a task's run)")
@@ -29,10 +38,11 @@ void bind_configs(py::module_& m) {
       .field("layers", &ModelConfig::layers, "cortical layers")
       .field("output_size", &ModelConfig::output_size, "readout outputs per step (set by a task's run)")
       .field("cerebellum", &ModelConfig::cerebellum, "False: cRNN; True: ccRNN (cortex + cerebellum)")
-      .field("cerebellum_hidden", &ModelConfig::cerebellum_hidden, "M, granule units per cerebellar layer")
-      .field("cerebellum_layers", &ModelConfig::cerebellum_layers, "k, hidden ReLU layers of the cerebellum")
-      .field("fibres", &ModelConfig::fibres, "m mossy fibres per granule unit; 0 = dense")
-      .field("context_size", &ModelConfig::context_size, "width of the cerebellum's context input; 0 = none")
+      .field("cerebellar", &ModelConfig::cerebellar, "CerebellumConfig: the cerebellum's shape (used when cerebellum is True)")
+      .alias<Index>("cerebellum_hidden", [](ModelConfig& c) -> Index& { return c.cerebellar.hidden_size; }, "cerebellar.hidden_size")
+      .alias<Index>("cerebellum_layers", [](ModelConfig& c) -> Index& { return c.cerebellar.layers; }, "cerebellar.layers")
+      .alias<Index>("fibres", [](ModelConfig& c) -> Index& { return c.cerebellar.fibres; }, "cerebellar.fibres")
+      .alias<Index>("context_size", [](ModelConfig& c) -> Index& { return c.cerebellar.context_size; }, "cerebellar.context_size")
       .done();
 
   ConfigBinding<OptimizerConfig>(m, "OptimizerConfig", "Optimizer and its constants (PyTorch's definitions).")
@@ -45,18 +55,31 @@ void bind_configs(py::module_& m) {
       .field("alpha", &OptimizerConfig::alpha, "RMSprop smoothing constant")
       .done();
 
+  ConfigBinding<TbpttSettings>(m, "TbpttSettings", "The windowed algorithm: T, the synthetic gradient's scale and final injection, the loss.")
+      .field("truncation", &TbpttSettings::truncation, "T, steps per truncation window")
+      .field("sg_scale", &TbpttSettings::sg_scale, "gamma, scale of the injected synthetic gradient")
+      .field("final_injection", &TbpttSettings::final_injection, "inject a prediction after the last window too (the reference does)")
+      .field("loss", &TbpttSettings::loss, "LossKind (set by a task's run)")
+      .field("input_grads", &TbpttSettings::input_grads, "compute gradients w.r.t. the cortex's inputs (for an input encoder)")
+      .field("vectorised_cross_entropy", &TbpttSettings::vectorised_cross_entropy, "faster cross-entropy for large vocabularies")
+      .field("inject", &TbpttSettings::inject, "the cerebellum injects (a Trainer sets it from the lesion schedule)")
+      .field("train_cerebellum", &TbpttSettings::train_cerebellum, "the cerebellum learns (a Trainer sets it from the lesion schedule)")
+      .done();
+
   ConfigBinding<TrainerConfig>(m, "TrainerConfig", "Truncated BPTT with cerebellar synthetic gradients, clipping, optimizer, lesions.")
-      .field("truncation", &TrainerConfig::truncation, "T, steps per truncation window")
-      .field("sg_scale", &TrainerConfig::sg_scale, "gamma, scale of the injected synthetic gradient")
-      .field("final_injection", &TrainerConfig::final_injection, "inject a prediction after the last window too (the reference does)")
-      .field("loss", &TrainerConfig::loss, "LossKind (set by a task's run)")
+      .field("tbptt", &TrainerConfig::tbptt, "TbpttSettings: T, sg_scale, final_injection, loss, input_grads, vectorised_cross_entropy")
       .field("optimizer", &TrainerConfig::optimizer, "OptimizerConfig")
       .field("clip", &TrainerConfig::clip, "global gradient-norm clip; <= 0 disables")
       .field("step_per_window", &TrainerConfig::step_per_window, "an optimizer step after every window instead of every batch")
       .field("lesion_epoch", &TrainerConfig::lesion_epoch, "cerebellar lesion from this 1-based epoch on (no injection, no learning); 0 = never")
       .field("io_lesion_epoch", &TrainerConfig::io_lesion_epoch, "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never")
-      .field("input_grads", &TrainerConfig::input_grads, "compute gradients w.r.t. the cortex's inputs (for an input encoder)")
-      .field("vectorised_cross_entropy", &TrainerConfig::vectorised_cross_entropy, "faster cross-entropy for large vocabularies")
+      .alias<Index>("truncation", [](TrainerConfig& c) -> Index& { return c.tbptt.truncation; }, "tbptt.truncation")
+      .alias<double>("sg_scale", [](TrainerConfig& c) -> double& { return c.tbptt.sg_scale; }, "tbptt.sg_scale")
+      .alias<bool>("final_injection", [](TrainerConfig& c) -> bool& { return c.tbptt.final_injection; }, "tbptt.final_injection")
+      .alias<LossKind>("loss", [](TrainerConfig& c) -> LossKind& { return c.tbptt.loss; }, "tbptt.loss")
+      .alias<bool>("input_grads", [](TrainerConfig& c) -> bool& { return c.tbptt.input_grads; }, "tbptt.input_grads")
+      .alias<bool>("vectorised_cross_entropy", [](TrainerConfig& c) -> bool& { return c.tbptt.vectorised_cross_entropy; },
+                   "tbptt.vectorised_cross_entropy")
       .done();
 
   ConfigBinding<RecordingConfig>(m, "RecordingConfig", "Boundary recordings during a run (gradient alignment, population statistics).")
@@ -75,14 +98,14 @@ void bind_configs(py::module_& m) {
 
   ConfigBinding<LineDrawingRunConfig>(m, "LineDrawingRunConfig", "One line-drawing run; defaults are the papers' (N=50, M=400, k=2, T=1, Adam 1e-3, 100 epochs).")
       .field("task", &LineDrawingRunConfig::task, "LineDrawingConfig")
-      .field("model", &LineDrawingRunConfig::model, "ModelConfig (input and output sizes are the task's)")
-      .field("trainer", &LineDrawingRunConfig::trainer, "TrainerConfig")
-      .field("epochs", &LineDrawingRunConfig::epochs, "training epochs")
-      .field("batch_size", &LineDrawingRunConfig::batch_size, "samples per batch")
+      .field("model", &ExperimentConfig::model, "ModelConfig (input and output sizes are the task's)")
+      .field("trainer", &ExperimentConfig::trainer, "TrainerConfig")
+      .field("epochs", &ExperimentConfig::epochs, "training epochs")
+      .field("batch_size", &ExperimentConfig::batch_size, "samples per batch")
       .field("train_size", &LineDrawingRunConfig::train_size, "fresh training samples per epoch")
       .field("validation_size", &LineDrawingRunConfig::validation_size, "validation samples (dense feedback)")
       .field("test_repeats", &LineDrawingRunConfig::test_repeats, "test set: every cue this many times")
-      .field("recording", &LineDrawingRunConfig::recording, "RecordingConfig")
+      .field("recording", &ExperimentConfig::recording, "RecordingConfig")
       .done();
 
   ConfigBinding<SeqMnistConfig>(m, "SeqMnistConfig", "Sequential MNIST: one image row per step, 28 steps.")
@@ -93,15 +116,15 @@ void bind_configs(py::module_& m) {
 
   ConfigBinding<SeqMnistRunConfig>(m, "SeqMnistRunConfig", "One seqMNIST run; defaults are the papers' (N=30, cerebellum 300x1, T=3, Adam 1e-4, 40 epochs).")
       .field("task", &SeqMnistRunConfig::task, "SeqMnistConfig")
-      .field("model", &SeqMnistRunConfig::model, "ModelConfig (input and output sizes are the task's)")
-      .field("trainer", &SeqMnistRunConfig::trainer, "TrainerConfig (the loss is the task's)")
-      .field("epochs", &SeqMnistRunConfig::epochs, "training epochs")
-      .field("batch_size", &SeqMnistRunConfig::batch_size, "images per batch")
+      .field("model", &ExperimentConfig::model, "ModelConfig (input and output sizes are the task's)")
+      .field("trainer", &ExperimentConfig::trainer, "TrainerConfig (the loss is the task's)")
+      .field("epochs", &ExperimentConfig::epochs, "training epochs")
+      .field("batch_size", &ExperimentConfig::batch_size, "images per batch")
       .field("train_size", &SeqMnistRunConfig::train_size, "training images used per epoch (the first ones); 0 = all")
       .field("validation_size", &SeqMnistRunConfig::validation_size, "validation images evaluated every epoch; 0 = all")
       .field("eval_batch", &SeqMnistRunConfig::eval_batch, "images per forward pass in evaluation (memory only)")
       .field("trajectories_per_class", &SeqMnistRunConfig::trajectories_per_class, "drawing: drawn test trajectories kept per digit")
-      .field("recording", &SeqMnistRunConfig::recording, "RecordingConfig")
+      .field("recording", &ExperimentConfig::recording, "RecordingConfig")
       .done();
 
   ConfigBinding<SceneCaptionConfig>(m, "SceneCaptionConfig", "The built-in caption data: scenes of coloured shapes with several captions each.")
@@ -133,16 +156,19 @@ void bind_configs(py::module_& m) {
       .field("feature_size", &CaptionModelConfig::feature_size, "F (set from the data)")
       .field("vocabulary_size", &CaptionModelConfig::vocabulary_size, "V (set from the vocabulary)")
       .field("embedding_size", &CaptionModelConfig::embedding_size, "E, word and image embedding width")
-      .field("hidden_size", &CaptionModelConfig::hidden_size, "N, decoder units")
-      .field("layers", &CaptionModelConfig::layers, "decoder layers")
-      .field("cell", &CaptionModelConfig::cell, "decoder cell type")
-      .field("cerebellum", &CaptionModelConfig::cerebellum, "False: cRNN; True: ccRNN")
-      .field("cerebellum_hidden", &CaptionModelConfig::cerebellum_hidden, "M, granule units per layer")
-      .field("cerebellum_layers", &CaptionModelConfig::cerebellum_layers, "k, hidden layers of the cerebellum")
-      .field("fibres", &CaptionModelConfig::fibres, "mossy fibres per granule unit; 0 = dense")
+      .field("decoder", &CaptionModelConfig::decoder, "ModelConfig of the decoder (its input and output sizes are E and V)")
       .field("dropout", &CaptionModelConfig::dropout, "dropout probability on the decoder's inputs (training only)")
       .field("bn_momentum", &CaptionModelConfig::bn_momentum, "batch-norm running-average momentum")
       .field("bn_eps", &CaptionModelConfig::bn_eps, "batch-norm epsilon")
+      .alias<Index>("hidden_size", [](CaptionModelConfig& c) -> Index& { return c.decoder.hidden_size; }, "decoder.hidden_size")
+      .alias<Index>("layers", [](CaptionModelConfig& c) -> Index& { return c.decoder.layers; }, "decoder.layers")
+      .alias<CellType>("cell", [](CaptionModelConfig& c) -> CellType& { return c.decoder.cell; }, "decoder.cell")
+      .alias<bool>("cerebellum", [](CaptionModelConfig& c) -> bool& { return c.decoder.cerebellum; }, "decoder.cerebellum")
+      .alias<Index>("cerebellum_hidden", [](CaptionModelConfig& c) -> Index& { return c.decoder.cerebellar.hidden_size; },
+                    "decoder.cerebellar.hidden_size")
+      .alias<Index>("cerebellum_layers", [](CaptionModelConfig& c) -> Index& { return c.decoder.cerebellar.layers; },
+                    "decoder.cerebellar.layers")
+      .alias<Index>("fibres", [](CaptionModelConfig& c) -> Index& { return c.decoder.cerebellar.fibres; }, "decoder.cerebellar.fibres")
       .done();
 
   ConfigBinding<CaptionLengthBins>(m, "CaptionLengthBins", "Caption length bins in words; both 0: the test images' terciles.")
@@ -155,10 +181,11 @@ void bind_configs(py::module_& m) {
       .field("files", &CaptionRunConfig::files, "CaptionFiles")
       .field("load", &CaptionRunConfig::load, "CaptionLoadOptions")
       .field("vocabulary_threshold", &CaptionRunConfig::vocabulary_threshold, "words seen fewer times become <unk>")
-      .field("model", &CaptionRunConfig::model, "CaptionModelConfig")
-      .field("trainer", &CaptionRunConfig::trainer, "TrainerConfig (loss, step_per_window and input_grads are forced)")
-      .field("epochs", &CaptionRunConfig::epochs, "training epochs")
-      .field("batch_size", &CaptionRunConfig::batch_size, "captions per training batch (all of one length)")
+      .field("model", &ExperimentConfig::model, "ModelConfig of the decoder (cortex + cerebellum; sizes set from the data)")
+      .field("caption", &CaptionRunConfig::caption, "CaptionModelConfig: embedding, dropout, batch norm (its decoder is `model`)")
+      .field("trainer", &ExperimentConfig::trainer, "TrainerConfig (loss, step_per_window and input_grads are forced)")
+      .field("epochs", &ExperimentConfig::epochs, "training epochs")
+      .field("batch_size", &ExperimentConfig::batch_size, "captions per training batch (all of one length)")
       .field("eval_batch_size", &CaptionRunConfig::eval_batch_size, "captions or images per evaluation batch")
       .field("max_tokens", &CaptionRunConfig::max_tokens, "greedy decoding: tokens per caption at most")
       .field("bins", &CaptionRunConfig::bins, "CaptionLengthBins")

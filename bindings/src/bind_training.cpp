@@ -9,9 +9,11 @@
 #include "result_dicts.hpp"
 
 #include <ccrnn/tasks/caption/run.hpp>
-#include <ccrnn/tasks/line_drawing_run.hpp>
+#include <ccrnn/tasks/line_drawing_task.hpp>
 #include <ccrnn/tasks/procedural_digits.hpp>
-#include <ccrnn/tasks/seqmnist_run.hpp>
+#include <ccrnn/tasks/run_loop.hpp>
+#include <ccrnn/tasks/seqmnist_task.hpp>
+#include <ccrnn/tasks/task_registry.hpp>
 
 #include <memory>
 #include <variant>
@@ -52,20 +54,99 @@ py::object optional_blocks(const Matrix<double>& m, Index batch) {
   return sequence_to_numpy<double>(m, batch);
 }
 
-void add_recordings(py::dict& out, const std::map<std::string, std::vector<double>>& curves,
-                    const std::vector<BoundaryRecording<float>>& recordings) {
-  py::dict c;
-  for (const auto& [name, values] : curves) c[py::str(name)] = vector_to_numpy(values);
-  out["recording_curves"] = c;
-  py::list r;
-  for (const auto& rec : recordings) r.append(PyRecording::from(rec));
-  out["recordings"] = r;
-}
-
 const char* callback_doc =
     "callback(epoch, ...) is called after every epoch with the epoch's numbers; returning False stops training "
     "there (the model is then tested as usual and the curves hold the epochs run). Ctrl-C raises "
     "KeyboardInterrupt within a batch.";
+
+const char* record_doc =
+    "a dict task, model, seed, epochs (run), curves {name: (epochs,)}, scalars {name: float}, arrays {name: "
+    "ndarray}, strings {name: str}, recordings [Recording], seconds.";
+
+/// A setting's value as Python sees it (int, float, bool or str).
+py::object setting_value(const Setting& s) {
+  const std::string text = s.get();
+  switch (s.kind) {
+    case Setting::Kind::integer: return py::int_(std::stoll(text));
+    case Setting::Kind::real: return py::float_(std::stod(text));
+    case Setting::Kind::flag: return py::bool_(text == "1");
+    case Setting::Kind::text: break;
+  }
+  return py::str(text);
+}
+
+/// A Python value as the text a setting parses (floats exactly: repr round-trips).
+std::string setting_text(const py::handle& value) {
+  if (py::isinstance<py::bool_>(value)) return value.cast<bool>() ? "1" : "0";
+  if (py::isinstance<py::float_>(value)) return py::repr(value).cast<std::string>();
+  if (py::hasattr(value, "__members__")) return py::str(value.attr("name")).cast<std::string>();  // an enum
+  return py::str(value).cast<std::string>();
+}
+
+/// The registered task, with data given from Python if any (seqmnist: MnistSplits, caption: CaptionData).
+std::unique_ptr<Task> task_with_data(const std::string& name, const py::object& data) {
+  if (data.is_none()) return make_task(name);
+  if (name == "seqmnist") return make_seqmnist_task({}, std::make_shared<const MnistSplits>(data.cast<const MnistSplits&>()));
+  if (name == "caption") return make_caption_task({}, std::make_shared<const CaptionData>(data.cast<const CaptionData&>()));
+  throw py::value_error("ccrnn.run: task '" + name + "' takes no data argument");
+}
+
+/// A task from one of the run configuration classes (and keywords applied to it), data as given or the
+/// default; the configuration used in *used.
+std::unique_ptr<Task> configured_task(const std::string& name, const py::object& config, const py::object& data,
+                                      const py::dict& options, py::object* used) {
+  if (name == "linedraw") {
+    const LineDrawingRunConfig c = config_from<LineDrawingRunConfig>(config, options);
+    *used = py::cast(c);
+    return make_line_drawing_task(c);
+  }
+  if (name == "seqmnist") {
+    const SeqMnistRunConfig c = config_from<SeqMnistRunConfig>(config, options);
+    *used = py::cast(c);
+    std::shared_ptr<const MnistSplits> splits;
+    if (data.is_none()) {
+      LongCall call;
+      splits = std::make_shared<const MnistSplits>(procedural_mnist(1));
+    } else {
+      splits = std::make_shared<const MnistSplits>(data.cast<const MnistSplits&>());
+    }
+    return make_seqmnist_task(c, splits);
+  }
+  if (name == "caption") {
+    const CaptionRunConfig c = config_from<CaptionRunConfig>(config, options);
+    *used = py::cast(c);
+    std::shared_ptr<const CaptionData> d;
+    if (data.is_none()) {
+      LongCall call;
+      d = std::make_shared<const CaptionData>(load_caption_data(c));
+    } else {
+      d = std::make_shared<const CaptionData>(data.cast<const CaptionData&>());
+    }
+    return make_caption_task(c, d);
+  }
+  throw py::value_error("no configuration class for task '" + name + "'");
+}
+
+/// run_task with the GIL released and the Python callback called as callback(epoch, {curve: value}).
+py::dict run_and_convert(const Task& task, std::optional<ModelKind> kind, std::uint64_t seed, const py::object& callback) {
+  EpochCallback on_epoch;
+  const std::vector<std::string> names = task.validation_curves();
+  const std::string train_name = task.train_curve();
+  if (!callback.is_none())
+    on_epoch = [&](const EpochReport& report) {
+      py::gil_scoped_acquire gil;
+      py::dict values;
+      values[py::str(train_name)] = report.train;
+      for (std::size_t k = 0; k < names.size(); ++k) values[py::str(names[k])] = report.validation[k];
+      return call_epoch_callback(callback, report.epoch, values);
+    };
+  RunRecord record;
+  {
+    LongCall call;
+    record = run_task(task, kind, seed, on_epoch);
+  }
+  return record_to_dict(record);
+}
 
 }  // namespace
 
@@ -135,157 +216,54 @@ void bind_training(py::module_& m) {
            "One iteration on a Batch: gradients, clipping, optimizer step(s). Returns a dict task_loss, "
            "training_error, cerebellar_loss; with record=True a (dict, Recording) pair (one optimizer step per batch only).");
 
-  m.def("run_line_drawing", [](const py::object& config, std::uint64_t seed, const py::object& callback, const py::kwargs& options) {
-          const LineDrawingRunConfig c = config_from<LineDrawingRunConfig>(config, options);
-          EpochCallback on_epoch;
-          if (!callback.is_none())
-            on_epoch = [&](int e, double tr, double v) { return call_epoch_callback(callback, e, tr, v); };
-          LineDrawingRunResult r;
-          {
-            LongCall call;
-            r = run_line_drawing(c, seed, on_epoch);
-          }
-          const LineDrawing task(c.task);
-          std::vector<Eigen::MatrixXd> targets;
-          for (int cue : LineDrawing::cues()) targets.push_back(task.target(cue));
-          py::dict out;
-          out["seed"] = r.seed;
-          out["epochs"] = r.train_error.size();
-          out["train_error"] = vector_to_numpy(r.train_error);
-          out["val_error"] = vector_to_numpy(r.val_error);
-          out["test"] = drawing_to_dict(r.test);
-          out["cues"] = LineDrawing::cues();
-          out["trajectories"] = trajectories_to_numpy(r.trajectories);
-          out["targets"] = trajectories_to_numpy(targets);
-          add_recordings(out, r.recording_curves, r.recordings);
-          out["seconds"] = r.seconds;
-          return out;
-        }, py::arg("config") = py::none(), py::kw_only(), py::arg("seed") = 0, py::arg("callback") = py::none(),
-        (std::string("One line-drawing run (float32), deterministic in (config, seed). config: a LineDrawingRunConfig "
-                     "and/or its fields as keywords (nested ones as dicts). callback(epoch, train_error, val_error). ") +
-         callback_doc +
-         " Returns a dict: seed, epochs, train_error (epochs,) (the papers' training error), val_error (epochs,) (dense "
-         "squared Euclidean error), test {test_error, dysmetria, stationary_path_length, endpoint_error}, cues [-3..3], "
-         "trajectories (7, L, 2) drawn per cue, targets (7, L, 2), recording_curves {name: (epochs,)}, recordings "
-         "[Recording], seconds.").c_str());
+  m.def("task_names", &task_names, "The registered tasks (ccrnn-train --task NAME, ccrnn.run(NAME, ...)).");
 
-  m.def("run_seqmnist", [](const py::object& config, const py::object& data, std::uint64_t seed, const py::object& callback,
-                           const py::kwargs& options) {
-          const SeqMnistRunConfig c = config_from<SeqMnistRunConfig>(config, options);
-          SeqMnistEpochCallback on_epoch;
-          if (!callback.is_none())
-            on_epoch = [&](int e, double tr, double v) { return call_epoch_callback(callback, e, tr, v); };
-          std::unique_ptr<MnistSplits> own;
-          const MnistSplits* splits = nullptr;
-          if (data.is_none()) {
-            LongCall call;
-            own = std::make_unique<MnistSplits>(procedural_mnist(1));
-            splits = own.get();
-          } else {
-            splits = data.cast<const MnistSplits*>();
+  m.def("task_settings", [](const std::string& name) {
+          const auto task = make_task(name);
+          py::list out;
+          for (const Setting& setting : task->settings().all()) {
+            py::dict d;
+            d["name"] = setting.name;
+            d["value"] = setting_value(setting);
+            d["section"] = setting.section;
+            d["help"] = setting.help;
+            d["cerebellar"] = setting.cerebellar;
+            out.append(d);
           }
-          SeqMnistRunResult r;
-          {
-            LongCall call;
-            r = run_seqmnist(c, *splits, seed, on_epoch);
-          }
-          py::dict out, test;
-          out["seed"] = r.seed;
-          out["epochs"] = r.train_error.size();
-          out["train_error"] = vector_to_numpy(r.train_error);
-          out["val_error"] = vector_to_numpy(r.val_error);
-          out["val_accuracy"] = vector_to_numpy(r.val_accuracy);
-          test["error"] = r.test.error;
-          if (c.task.target == SeqMnistTarget::classify) {
-            test["accuracy"] = r.test.accuracy;
-            test["uncertainty"] = r.test.uncertainty;
-          } else {
-            test.attr("update")(drawing_to_dict(r.test.drawing));
-          }
-          out["test"] = test;
-          out["trajectories"] = trajectories_to_numpy(r.trajectories);
-          std::vector<int> labels;
-          for (Index i : r.trajectory_images) labels.push_back(splits->test.labels[static_cast<size_t>(i)]);
-          out["trajectory_images"] = vector_to_numpy(std::vector<std::int64_t>(r.trajectory_images.begin(), r.trajectory_images.end()));
-          out["trajectory_labels"] = vector_to_numpy(labels);
-          add_recordings(out, r.recording_curves, r.recordings);
-          out["seconds"] = r.seconds;
           return out;
-        }, py::arg("config") = py::none(), py::kw_only(), py::arg("data") = py::none(), py::arg("seed") = 0,
-        py::arg("callback") = py::none(),
-        (std::string("One sequential-MNIST run (float32), deterministic in (config, data, seed). config: a SeqMnistRunConfig "
-                     "and/or its fields as keywords. data: MnistSplits (default: the full procedural set, seed 1). "
-                     "callback(epoch, train_error, val_error). ") +
-         callback_doc +
-         " Returns a dict: seed, epochs, train_error (epochs,), val_error (epochs,) (drawing: dense squared error; "
-         "classify: NLL), val_accuracy (epochs,) (classify), test {error, and accuracy, uncertainty (classify) or "
-         "test_error, dysmetria, stationary_path_length, endpoint_error (drawing)}, trajectories (n, 28, 2), "
-         "trajectory_images (n,), trajectory_labels (n,), recording_curves, recordings, seconds.").c_str());
+        }, py::arg("task"),
+        "The settings of a task with their papers' defaults: a list of dicts name, value, section, help, cerebellar "
+        "(only for models with a cerebellum). The names are the keywords of ccrnn.run, the command-line options "
+        "(with dashes) and the attributes of results files.");
 
-  m.def("run_captioning", [](const py::object& config, const py::object& data, std::uint64_t seed, const py::object& callback,
-                             const py::kwargs& options) {
-          const CaptionRunConfig c = config_from<CaptionRunConfig>(config, options);
-          CaptionEpochCallback on_epoch;
-          if (!callback.is_none())
-            on_epoch = [&](int e, double tr, double v, double bpw) { return call_epoch_callback(callback, e, tr, v, bpw); };
-          std::unique_ptr<CaptionData> own;
-          const CaptionData* d = nullptr;
-          if (data.is_none()) {
-            LongCall call;
-            own = std::make_unique<CaptionData>(load_caption_data(c));
-            d = own.get();
-          } else {
-            d = data.cast<const CaptionData*>();
-          }
-          CaptionRunResult r;
+  m.def("run", [](const std::string& name, const std::string& model, std::uint64_t seed, const py::object& callback,
+                  const py::object& data, const py::kwargs& settings) {
+          std::unique_ptr<Task> task = task_with_data(name, data);
+          for (const auto& [key, value] : settings) task->settings().assign(py::str(key), setting_text(value));
+          const ModelKind kind = parse_model_kind(model);
           {
             LongCall call;
-            r = run_captioning(*d, c, seed, on_epoch);
+            task->prepare({kind});
           }
-          py::dict out, by_length, thresholds;
-          out["seed"] = r.seed;
-          out["epochs"] = r.train_ce.size();
-          out["train_ce"] = vector_to_numpy(r.train_ce);
-          out["val_ce"] = vector_to_numpy(r.val_ce);
-          out["val_bpw"] = vector_to_numpy(r.val_bpw);
-          out["best_epoch"] = r.best_epoch;
-          out["test_ce"] = r.test_ce;
-          out["test_bpw"] = r.test_bpw;
-          out["bleu"] = bleu_to_dict(r.bleu);
-          for (size_t b = 0; b < 3; ++b) {
-            py::dict bin = bleu_to_dict(r.bleu_by_length[b]);
-            bin["images"] = r.images_by_length[b];
-            bin["test_ce"] = r.test_ce_by_length[b];
-            bin["test_captions"] = r.test_captions_by_length[b];
-            by_length[CaptionLengthBins::names[b]] = bin;
-          }
-          out["by_length"] = by_length;
-          thresholds["short_below"] = r.length_thresholds.short_below;
-          thresholds["long_from"] = r.length_thresholds.long_from;
-          out["length_thresholds"] = thresholds;
-          std::vector<std::int64_t> ids;
-          std::vector<std::string> captions;
-          for (const auto& g : r.captions) {
-            ids.push_back(g.image_id);
-            captions.push_back(g.caption);
-          }
-          out["caption_image_ids"] = vector_to_numpy(ids);
-          out["captions"] = captions;
-          out["vocabulary"] = r.vocabulary.words();
-          out["train_tokens_per_second"] = r.train_tokens_per_second;
-          out["decode_tokens_per_second"] = r.decode_tokens_per_second;
-          out["seconds"] = r.seconds;
-          return out;
-        }, py::arg("config") = py::none(), py::kw_only(), py::arg("data") = py::none(), py::arg("seed") = 0,
-        py::arg("callback") = py::none(),
-        (std::string("One captioning run (float32), deterministic in (config, data, seed). config: a CaptionRunConfig "
-                     "and/or its fields as keywords. data: CaptionData (default: the config's files or built-in scenes). "
-                     "callback(epoch, train_ce, val_ce, val_bpw). ") +
-         callback_doc +
-         " Returns a dict: seed, epochs, train_ce, val_ce (nats per token), val_bpw (bits per word), each (epochs,); "
-         "best_epoch; test_ce, test_bpw and bleu {bleu1..bleu4, precision, brevity_penalty, ...} of the best epoch's "
-         "model; by_length {short, medium, long: BLEU, images, test_ce}; length_thresholds; captions (greedy, one per "
-         "test image) with caption_image_ids; vocabulary; train/decode tokens per second; seconds.").c_str());
+          return run_and_convert(*task, kind, seed, callback);
+        }, py::arg("task"), py::kw_only(), py::arg("model") = "ccrnn", py::arg("seed") = 1, py::arg("callback") = py::none(),
+        py::arg("data") = py::none(),
+        (std::string("One run of a registered task (float32), deterministic in (task settings, data, seed), through the "
+                     "same run loop as the executables. model: 'crnn', 'ccrnn' or 'bptt'. Settings as keywords with the "
+                     "names of ccrnn.task_settings(task) (e.g. T=2, cerebellum_hidden=100, epochs=20). data: a "
+                     "MnistSplits (seqmnist), CaptionData (caption) or TrialsData (trials) to use instead of the "
+                     "task's own. callback(epoch, values): values is a dict of the epoch's training and validation "
+                     "numbers by curve name. ") +
+         callback_doc + " Returns the run's record: " + record_doc).c_str());
+
+  m.def("_run_configured", [](const std::string& name, const py::object& config, const py::object& data, std::uint64_t seed,
+                              const py::object& callback, const py::kwargs& options) {
+          py::object used;
+          const std::unique_ptr<Task> task = configured_task(name, config, data, options, &used);
+          return py::make_tuple(run_and_convert(*task, std::nullopt, seed, callback), used);
+        }, py::arg("task"), py::arg("config"), py::arg("data"), py::arg("seed"), py::arg("callback"),
+        "A run of a task's configuration object exactly as set (the cerebellum and T as in it); used by "
+        "run_line_drawing, run_seqmnist and run_captioning. Returns (record as ccrnn.run returns it, the configuration used).");
 }
 
 }  // namespace ccrnn::python

@@ -4,10 +4,12 @@ namespace ccrnn::python {
 
 void apply_options(py::object config, const py::dict& options) {
   const py::tuple fields = config.attr("_fields");
+  const py::tuple aliases = py::hasattr(config, "_aliases") ? py::tuple(config.attr("_aliases")) : py::tuple();
   for (const auto& [key, value] : options) {
     const std::string name = py::str(key);
     bool known = false;
     for (const auto& f : fields) known = known || f.cast<std::string>() == name;
+    for (const auto& a : aliases) known = known || a.cast<std::string>() == name;
     if (!known) {
       std::string valid;
       for (const auto& f : fields) valid += (valid.empty() ? "" : ", ") + f.cast<std::string>();

@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -56,21 +57,35 @@ class ConfigBinding {
                         [](const py::dict& d) { return config_from<T>(py::none(), d); }));
   }
 
-  template <class M>
-  ConfigBinding& field(const char* name, M T::*member, const char* doc) {
+  /// A field of T (or of a base of T, e.g. ExperimentConfig's fields in a task's run configuration).
+  template <class M, class C>
+  ConfigBinding& field(const char* name, M C::*member, const char* doc) {
+    static_assert(std::is_same_v<C, T> || std::is_base_of_v<C, T>);
     cls_.def_readwrite(name, member, doc);
     fields_.push_back(name);
     return *this;
   }
 
+  /// Another name for a nested field, kept so that code written before the field moved keeps working
+  /// (e.g. ModelConfig.cerebellum_hidden for ModelConfig.cerebellar.hidden_size). Not in to_dict().
+  template <class M, class Path>
+  ConfigBinding& alias(const char* name, Path path, const char* doc) {
+    cls_.def_property(
+        name, [path](const T& self) -> M { return path(const_cast<T&>(self)); },
+        [path](T& self, const M& value) { path(self) = value; }, doc);
+    aliases_.push_back(name);
+    return *this;
+  }
+
   py::class_<T>& done() {
     cls_.attr("_fields") = py::tuple(py::cast(fields_));
+    cls_.attr("_aliases") = py::tuple(py::cast(aliases_));
     return cls_;
   }
 
  private:
   py::class_<T> cls_;
-  std::vector<std::string> fields_;
+  std::vector<std::string> fields_, aliases_;
 };
 
 /// Binds an enum whose values can also be given by name: Enum("lstm") and, wherever the enum is

@@ -1,6 +1,9 @@
 #include "result_dicts.hpp"
 
 #include "arrays.hpp"
+#include "recording_wrapper.hpp"
+
+#include <pybind11/numpy.h>
 
 #include <pybind11/stl.h>
 
@@ -31,6 +34,35 @@ py::dict drawing_to_dict(const DrawingMetrics& d) {
   out["dysmetria"] = d.dysmetria;
   out["stationary_path_length"] = d.stationary_path_length;
   out["endpoint_error"] = d.endpoint_error;
+  return out;
+}
+
+py::dict record_to_dict(const tasks::RunRecord& record) {
+  py::dict out, curves, scalars, arrays, strings;
+  out["task"] = record.task;
+  out["model"] = record.model;
+  out["seed"] = record.seed;
+  out["epochs"] = record.epochs_run;
+  for (const auto& [name, curve] : record.curves) curves[py::str(name)] = vector_to_numpy(curve);
+  for (const auto& [name, value] : record.scalars) scalars[py::str(name)] = value;
+  for (const auto& [name, array] : record.arrays) {
+    std::vector<py::ssize_t> shape(array.shape.begin(), array.shape.end());
+    if (const auto* reals = std::get_if<std::vector<double>>(&array.values))
+      arrays[py::str(name)] = vector_to_numpy(*reals).reshape(shape);
+    else if (const auto* ints = std::get_if<std::vector<std::int64_t>>(&array.values))
+      arrays[py::str(name)] = vector_to_numpy(*ints).reshape(shape);
+    else
+      arrays[py::str(name)] = std::get<std::vector<std::string>>(array.values);
+  }
+  for (const auto& [name, text] : record.strings) strings[py::str(name)] = text;
+  out["curves"] = curves;
+  out["scalars"] = scalars;
+  out["arrays"] = arrays;
+  out["strings"] = strings;
+  py::list recordings;
+  for (const auto& rec : record.recordings) recordings.append(PyRecording::from(rec));
+  out["recordings"] = recordings;
+  out["seconds"] = record.seconds;
   return out;
 }
 

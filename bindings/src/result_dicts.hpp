@@ -4,6 +4,7 @@
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/metrics/drawing.hpp>
 #include <ccrnn/tasks/caption/bleu.hpp>
+#include <ccrnn/tasks/run_record.hpp>
 
 #include <pybind11/pybind11.h>
 
@@ -17,6 +18,10 @@ py::dict stats_to_dict(const BatchStats& s);
 py::dict bleu_to_dict(const tasks::BleuScore& b);
 /// test_error, dysmetria, stationary_path_length, endpoint_error.
 py::dict drawing_to_dict(const DrawingMetrics& d);
+/// A run's record (tasks/run_record.hpp), the one conversion of results to Python: task, model, seed,
+/// epochs, curves {name: (epochs,)}, scalars {name: float}, arrays {name: ndarray of its shape}, strings,
+/// recordings [Recording], seconds.
+py::dict record_to_dict(const tasks::RunRecord& record);
 /// per_sample (boundaries, B), per_boundary (boundaries,), mean, zero_pairs.
 py::dict alignment_to_dict(const Alignment& a);
 

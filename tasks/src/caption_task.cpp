@@ -365,6 +365,7 @@ void CaptionRun::test(RunRecord& r) {
   }
   r.arrays["captions"] = ResultArray::strings(texts);
   r.arrays["caption_image_ids"] = ResultArray::integers(ids);
+  r.arrays["vocabulary"] = ResultArray::strings(vocabulary_.words());
   r.side_files.push_back({"captions.json", [generated](const std::string& path, bool overwrite) {
                             write_coco_results(path, generated, overwrite);
                           }});

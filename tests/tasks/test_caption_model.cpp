@@ -465,7 +465,7 @@ TEST_CASE("caption model: greedy decoding is what teacher forcing of its own out
   CaptionModelConfig config = tiny_config(false);
   config.vocabulary_size = 12;
   config.embedding_size = 6;
-  config.hidden_size = 8;
+  config.decoder.hidden_size = 8;
   CaptionModel<double> model(config);
   model.initialise(7);
   // <pad> and <start> are never predicted; a mild bias towards <end> lets some captions end early.

@@ -2,12 +2,15 @@
 #include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/core/parallel.hpp>
 #include <ccrnn/metrics/statistics.hpp>
-#include <ccrnn/tasks/line_drawing_run.hpp>
+#include <ccrnn/tasks/line_drawing_task.hpp>
+#include <ccrnn/tasks/run_loop.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <optional>
 #include <set>
+#include <variant>
 
 using namespace ccrnn;
 using ccrnn::tasks::LineDrawing;
@@ -82,52 +85,66 @@ namespace {
 tasks::LineDrawingRunConfig short_run(bool cerebellum) {
   tasks::LineDrawingRunConfig config;
   config.model.cerebellum = cerebellum;
-  config.model.cerebellum_hidden = 64;
+  config.model.cerebellar.hidden_size = 64;
   config.epochs = 12;
   // Full BPTT and a larger step leave the initial plateau within a few epochs (at T=1 the cortex needs
   // ~20 epochs to learn to carry the cue at all).
-  config.trainer.truncation = 10;
+  config.trainer.tbptt.truncation = 10;
   config.trainer.optimizer.lr = 1e-2;
   config.validation_size = 50;
   config.test_repeats = 1;
   return config;
+}
+
+/// One run of the configuration as set (cerebellum as configured), as run_line_drawing did.
+tasks::RunRecord run_line_drawing(const tasks::LineDrawingRunConfig& config, std::uint64_t seed,
+                                  const tasks::EpochCallback& on_epoch = {}) {
+  const auto task = tasks::make_line_drawing_task(config);
+  return tasks::run_task(*task, std::nullopt, seed, on_epoch);
+}
+
+const std::vector<double>& trajectories(const tasks::RunRecord& r) {
+  return std::get<std::vector<double>>(r.arrays.at("trajectories").values);
 }
 }  // namespace
 
 TEST_CASE("line drawing: a short run is reproducible bit for bit, and full BPTT learns", "[tasks]") {
   for (bool cerebellum : {false, true}) {
     const auto config = short_run(cerebellum);
-    const auto a = tasks::run_line_drawing(config, 7);
-    const auto b = tasks::run_line_drawing(config, 7);
-    CHECK(a.train_error == b.train_error);
-    CHECK(a.val_error == b.val_error);
-    REQUIRE(a.trajectories.size() == 7);
-    for (size_t k = 0; k < a.trajectories.size(); ++k) CHECK(a.trajectories[k] == b.trajectories[k]);
-    const auto c = tasks::run_line_drawing(config, 8);
-    CHECK(c.train_error != a.train_error);  // another seed is another run
+    const auto a = run_line_drawing(config, 7);
+    const auto b = run_line_drawing(config, 7);
+    CHECK(a.curves.at("train_error") == b.curves.at("train_error"));
+    CHECK(a.curves.at("val_error") == b.curves.at("val_error"));
+    REQUIRE(a.arrays.at("trajectories").shape == std::vector<std::size_t>{7, 10, 2});  // 2 x L per cue
+    REQUIRE(b.arrays.at("trajectories").shape == std::vector<std::size_t>{7, 10, 2});
+    CHECK(trajectories(a) == trajectories(b));
+    const auto c = run_line_drawing(config, 8);
+    CHECK(c.curves.at("train_error") != a.curves.at("train_error"));  // another seed is another run
     if (!cerebellum) {
       // The cRNN with full BPTT leaves the initial plateau (about 12.8) within a few epochs. (With T = L the
       // ccRNN still injects C(s_L) after the last window, as the reference does, and learns more slowly;
       // its learning is checked at the papers' setup by the [slow] test.)
-      CHECK(a.train_error.back() < 0.5 * a.train_error.front());
-      CHECK(a.val_error.back() < 0.5 * a.val_error.front());
+      const auto& train = a.curves.at("train_error");
+      const auto& val = a.curves.at("val_error");
+      CHECK(train.back() < 0.5 * train.front());
+      CHECK(val.back() < 0.5 * val.front());
     }
   }
 }
 
 TEST_CASE("line drawing: the epoch callback can stop a run, and an interrupt check abandons it", "[tasks]") {
   auto config = short_run(true);
-  const auto full = tasks::run_line_drawing(config, 7);
-  REQUIRE(full.train_error.size() > 2);
+  const auto full = run_line_drawing(config, 7);
+  REQUIRE(full.curves.at("train_error").size() > 2);
   std::vector<int> seen;
-  const auto stopped = tasks::run_line_drawing(config, 7, [&](int epoch, double, double) {
-    seen.push_back(epoch);
-    return epoch < 2;
+  const auto stopped = run_line_drawing(config, 7, [&](const tasks::EpochReport& report) {
+    seen.push_back(report.epoch);
+    return report.epoch < 2;
   });
   CHECK(seen == std::vector<int>{1, 2});
-  REQUIRE(stopped.train_error.size() == 2);
-  CHECK(stopped.train_error[1] == full.train_error[1]);  // the same run, only shorter
-  CHECK(stopped.trajectories.size() == 7);                 // still tested at the end
+  REQUIRE(stopped.curves.at("train_error").size() == 2);
+  CHECK(stopped.curves.at("train_error")[1] == full.curves.at("train_error")[1]);  // the same run, only shorter
+  CHECK(stopped.arrays.at("trajectories").shape.at(0) == 7);                        // still tested at the end
 
   struct Interrupted {};
   static int calls = 0;
@@ -135,22 +152,23 @@ TEST_CASE("line drawing: the epoch callback can stop a run, and an interrupt che
   const InterruptCheck previous = set_interrupt_check([] {
     if (++calls == 3) throw Interrupted{};
   });
-  CHECK_THROWS_AS(tasks::run_line_drawing(config, 7), Interrupted);
+  CHECK_THROWS_AS(run_line_drawing(config, 7), Interrupted);
   CHECK(set_interrupt_check(previous) != nullptr);
   CHECK(calls == 3);
-  CHECK_NOTHROW(tasks::run_line_drawing(config, 7));  // no check installed any more
+  CHECK_NOTHROW(run_line_drawing(config, 7));  // no check installed any more
 }
 
 TEST_CASE("line drawing: the papers' effect, ccRNN below cRNN after 100 epochs", "[slow]") {
   // ALGORITHM.md section 9.1 at the papers' setup (T=1, feedback every 2nd step), 5 seeds.
-  tasks::LineDrawingRunConfig config;
+  const auto task = tasks::make_line_drawing_task();
+  task->prepare({tasks::ModelKind::crnn, tasks::ModelKind::ccrnn});
   const std::vector<std::uint64_t> seeds = {1, 2, 3, 4, 5};
   std::vector<double> crnn(seeds.size()), ccrnn(seeds.size());
   parallel_for_each_run(static_cast<long>(2 * seeds.size()), available_threads(), [&](long i) {
-    auto c = config;
-    c.model.cerebellum = i % 2 == 1;
-    const auto result = tasks::run_line_drawing(c, seeds[static_cast<size_t>(i / 2)]);
-    (c.model.cerebellum ? ccrnn : crnn)[static_cast<size_t>(i / 2)] = result.train_error.back();
+    const bool cerebellum = i % 2 == 1;
+    const auto result = tasks::run_task(*task, cerebellum ? tasks::ModelKind::ccrnn : tasks::ModelKind::crnn,
+                                        seeds[static_cast<size_t>(i / 2)]);
+    (cerebellum ? ccrnn : crnn)[static_cast<size_t>(i / 2)] = result.curves.at("train_error").back();
   });
   const TTest t = paired_t_test(ccrnn, crnn);
   WARN("final training error over 5 seeds: cRNN " << mean(crnn) << " +- " << sem(crnn) << ", ccRNN " << mean(ccrnn)

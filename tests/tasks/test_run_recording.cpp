@@ -1,10 +1,12 @@
 // Recordings during a whole run: they change nothing, come at the requested iterations, and their
 // per-epoch summaries have one value per epoch.
-#include <ccrnn/tasks/line_drawing_run.hpp>
+#include <ccrnn/tasks/line_drawing_task.hpp>
+#include <ccrnn/tasks/run_loop.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <optional>
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -13,12 +15,16 @@ namespace {
 LineDrawingRunConfig small_run(bool cerebellum) {
   LineDrawingRunConfig c;
   c.model.cerebellum = cerebellum;
-  c.model.cerebellum_hidden = 40;
+  c.model.cerebellar.hidden_size = 40;
   c.epochs = 3;
   c.train_size = 100;  // 2 iterations per epoch
   c.validation_size = 20;
   c.test_repeats = 1;
   return c;
+}
+
+RunRecord run_line_drawing(const LineDrawingRunConfig& config, std::uint64_t seed) {
+  return run_task(*make_line_drawing_task(config), std::nullopt, seed);
 }
 }  // namespace
 
@@ -28,9 +34,15 @@ TEST_CASE("recording a run leaves its training bit for bit unchanged", "[tasks][
     recorded.recording = {1, true};
     const auto a = run_line_drawing(plain, 5);
     const auto b = run_line_drawing(recorded, 5);
-    CHECK(a.train_error == b.train_error);
-    CHECK(a.val_error == b.val_error);
-    CHECK(a.recording_curves.empty());
+    CHECK(a.curves.at("train_error") == b.curves.at("train_error"));
+    CHECK(a.curves.at("val_error") == b.curves.at("val_error"));
+    // The recording curves live beside the learning curves: none without recordings.
+    for (const auto& name : recording_curve_names()) {
+      INFO(name);
+      CHECK(a.curves.count(name) == 0u);
+      CHECK(b.curves.count(name) == 1u);
+    }
+    CHECK(a.curves.size() == 2u);  // train_error and val_error only
     CHECK(a.recordings.empty());
     REQUIRE(b.recordings.size() == 6u);  // every iteration of 3 epochs x 2 batches
   }
@@ -52,15 +64,15 @@ TEST_CASE("recordings come every n-th iteration with one summary value per epoch
   CHECK(rec.granule[0].rows() == 40);
   for (const auto& name : recording_curve_names()) {
     INFO(name);
-    REQUIRE(result.recording_curves.count(name) == 1u);
-    REQUIRE(result.recording_curves.at(name).size() == 3u);
+    REQUIRE(result.curves.count(name) == 1u);
+    REQUIRE(result.curves.at(name).size() == 3u);
   }
-  const auto& alignment = result.recording_curves.at("alignment_prediction");
+  const auto& alignment = result.curves.at("alignment_prediction");
   CHECK(std::isfinite(alignment[0]));   // iteration 0 is in epoch 1
   CHECK(std::isnan(alignment[1]));      // epoch 2 (iterations 2, 3) records nothing
   CHECK(std::isfinite(alignment[2]));   // iteration 4
   for (double a : {alignment[0], alignment[2]}) CHECK(std::abs(a) <= 1.0);
-  const double sparsity = result.recording_curves.at("granule_sparsity")[0];
+  const double sparsity = result.curves.at("granule_sparsity")[0];
   CHECK(sparsity > 0.0);
   CHECK(sparsity <= 1.0);
 }
@@ -70,11 +82,12 @@ TEST_CASE("a cRNN recording has the truncated alignment but no cerebellar curves
   config.recording = {1, false};
   const auto result = run_line_drawing(config, 3);
   CHECK(result.recordings.empty());  // arrays not requested
-  for (double a : result.recording_curves.at("alignment_truncated")) {
+  REQUIRE(result.curves.count("alignment_truncated") == 1u);
+  for (double a : result.curves.at("alignment_truncated")) {
     CHECK(std::isfinite(a));
     CHECK(std::abs(a) <= 1.0);
   }
-  for (double a : result.recording_curves.at("alignment_prediction")) CHECK(std::isnan(a));
-  for (double a : result.recording_curves.at("granule_sparsity")) CHECK(std::isnan(a));
-  for (double a : result.recording_curves.at("cortex_coding_space")) CHECK(a > 0.0);
+  for (double a : result.curves.at("alignment_prediction")) CHECK(std::isnan(a));
+  for (double a : result.curves.at("granule_sparsity")) CHECK(std::isnan(a));
+  for (double a : result.curves.at("cortex_coding_space")) CHECK(a > 0.0);
 }

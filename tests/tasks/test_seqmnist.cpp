@@ -1,10 +1,14 @@
 // The sequential-MNIST tasks (ALGORITHM.md section 7): targets, batch layout, feedback, and short runs.
 #include <ccrnn/tasks/digit_templates.hpp>
-#include <ccrnn/tasks/seqmnist_run.hpp>
+#include <ccrnn/tasks/run_loop.hpp>
+#include <ccrnn/tasks/seqmnist_task.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <memory>
+#include <optional>
+#include <variant>
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -35,6 +39,11 @@ MnistSplits marked_splits(Index train, Index validation, Index test) {
   s.test = marked_images(test);
   s.source = "test";
   return s;
+}
+
+/// One run of the configuration as set on the given data, as run_seqmnist did.
+RunRecord run_seqmnist(const SeqMnistRunConfig& config, const std::shared_ptr<const MnistSplits>& data, std::uint64_t seed) {
+  return run_task(*make_seqmnist_task(config, data), std::nullopt, seed);
 }
 
 }  // namespace
@@ -123,7 +132,7 @@ TEST_CASE("seqMNIST rejects images of the wrong size and indices out of range", 
 }
 
 TEST_CASE("seqMNIST short runs: the training error falls for every target", "[tasks]") {
-  const MnistSplits data = marked_splits(400, 100, 100);
+  const auto data = std::make_shared<const MnistSplits>(marked_splits(400, 100, 100));
   for (auto target : {SeqMnistTarget::line, SeqMnistTarget::digit, SeqMnistTarget::classify}) {
     for (bool cerebellum : {false, true}) {
       SeqMnistRunConfig config;
@@ -131,43 +140,46 @@ TEST_CASE("seqMNIST short runs: the training error falls for every target", "[ta
       config.task.feedback_interval = 1;  // dense, so that the dense validation error follows the training error
       config.model.hidden_size = 30;
       config.model.cerebellum = cerebellum;
-      config.model.cerebellum_hidden = 100;
-      config.model.cerebellum_layers = 1;
-      config.trainer.truncation = 3;
+      config.model.cerebellar.hidden_size = 100;
+      config.model.cerebellar.layers = 1;
+      config.trainer.tbptt.truncation = 3;
       config.trainer.optimizer.lr = 1e-2;
       config.epochs = 8;
       config.batch_size = 20;
       const auto result = run_seqmnist(config, data, 1);
       INFO("target " << to_string(target) << ", cerebellum " << cerebellum);
-      REQUIRE(result.train_error.size() == 8u);
-      CHECK(result.train_error.back() < 0.7 * result.train_error.front());
-      CHECK(result.val_error.back() < result.val_error.front());
+      const auto& train_error = result.curves.at("train_error");
+      const auto& val_error = result.curves.at("val_error");
+      REQUIRE(train_error.size() == 8u);
+      CHECK(train_error.back() < 0.7 * train_error.front());
+      CHECK(val_error.back() < val_error.front());
       if (target == SeqMnistTarget::classify) {
-        CHECK(result.test.accuracy > 0.3);  // chance is 0.1
-        CHECK(result.test.uncertainty > 0.0);
-        CHECK(result.test.uncertainty < 0.9);
+        CHECK(result.scalars.at("test_accuracy") > 0.3);  // chance is 0.1
+        CHECK(result.scalars.at("uncertainty") > 0.0);
+        CHECK(result.scalars.at("uncertainty") < 0.9);
       } else {
-        REQUIRE(result.trajectories.size() == 30u);  // 3 per class
-        REQUIRE(result.trajectory_images.size() == 30u);
-        CHECK(data.test.labels[static_cast<std::size_t>(result.trajectory_images[0])] == 0);
-        CHECK(data.test.labels[static_cast<std::size_t>(result.trajectory_images[29])] == 9);
+        REQUIRE(result.arrays.at("trajectories").shape.at(0) == 30u);  // 3 per class
+        const auto& images = std::get<std::vector<std::int64_t>>(result.arrays.at("trajectory_images").values);
+        REQUIRE(images.size() == 30u);
+        CHECK(data->test.labels[static_cast<std::size_t>(images[0])] == 0);
+        CHECK(data->test.labels[static_cast<std::size_t>(images[29])] == 9);
       }
     }
   }
 }
 
 TEST_CASE("seqMNIST runs are deterministic by seed", "[tasks]") {
-  const MnistSplits data = marked_splits(100, 20, 20);
+  const auto data = std::make_shared<const MnistSplits>(marked_splits(100, 20, 20));
   SeqMnistRunConfig config;
   config.model.cerebellum = true;
-  config.model.cerebellum_hidden = 50;
-  config.model.cerebellum_layers = 1;
+  config.model.cerebellar.hidden_size = 50;
+  config.model.cerebellar.layers = 1;
   config.epochs = 2;
   config.batch_size = 20;
   const auto a = run_seqmnist(config, data, 3);
   const auto b = run_seqmnist(config, data, 3);
   const auto c = run_seqmnist(config, data, 4);
-  CHECK(a.train_error == b.train_error);
-  CHECK(a.val_error == b.val_error);
-  CHECK(a.train_error != c.train_error);
+  CHECK(a.curves.at("train_error") == b.curves.at("train_error"));
+  CHECK(a.curves.at("val_error") == b.curves.at("val_error"));
+  CHECK(a.curves.at("train_error") != c.curves.at("train_error"));
 }
