@@ -278,6 +278,28 @@ std::vector<std::size_t> space_dims(const FileState& f, hid_t space, const std::
   return std::vector<std::size_t>(d.begin(), d.end());
 }
 
+/// A dataset opened with what every reader needs: its stored type and its shape.
+struct OpenedDataset {
+  Hid ds;
+  Hid type;
+  Hid space;
+  std::vector<std::size_t> dims;  // empty for a scalar
+  std::size_t n = 0;              // elements (0 for a null dataspace)
+  std::string what;               // "dataset '/g/x'"
+};
+
+OpenedDataset open_typed_dataset(const GroupState& g, const std::string& name) {
+  OpenedDataset d;
+  d.what = "dataset " + quoted(join_path(g.path, name));
+  d.ds = open_dataset(g, name);
+  d.type = Hid(H5Dget_type(d.ds.get()), H5Tclose);
+  d.space = Hid(H5Dget_space(d.ds.get()), H5Sclose);
+  if (!d.type.valid() || !d.space.valid()) g.file->fail("cannot inspect " + d.what);
+  d.dims = space_dims(*g.file, d.space.get(), d.what);
+  d.n = H5Sget_simple_extent_type(d.space.get()) == H5S_NULL ? 0 : product(d.dims);
+  return d;
+}
+
 /// A dataspace for `dims` (scalar when empty).
 Hid make_space(const std::vector<std::size_t>& dims) {
   if (dims.empty()) return Hid(H5Screate(H5S_SCALAR), H5Sclose);
@@ -329,20 +351,15 @@ void write_numeric(const GroupState& g, const std::string& name, const T* data, 
 /// ones only with `allow_float` (the integer readers refuse them rather than truncate values).
 template <class T>
 NumericArray<T> read_numeric(const GroupState& g, const std::string& name, bool allow_float) {
-  const std::string what = "dataset " + quoted(join_path(g.path, name));
-  Hid ds = open_dataset(g, name);
-  Hid type(H5Dget_type(ds.get()), H5Tclose);
-  Hid space(H5Dget_space(ds.get()), H5Sclose);
-  if (!type.valid() || !space.valid()) g.file->fail("cannot inspect " + what);
-  const ValueKind kind = value_kind(type.get());
+  const OpenedDataset d = open_typed_dataset(g, name);
+  const ValueKind kind = value_kind(d.type.get());
   if (kind != ValueKind::integer && kind != ValueKind::boolean && !(allow_float && kind == ValueKind::floating_point))
-    g.file->fail(what + " has type " + type_name(type.get()) + ", expected " + (allow_float ? "a number" : "integers"));
+    g.file->fail(d.what + " has type " + type_name(d.type.get()) + ", expected " + (allow_float ? "a number" : "integers"));
   NumericArray<T> out;
-  const bool null_space = H5Sget_simple_extent_type(space.get()) == H5S_NULL;
-  out.dims = space_dims(*g.file, space.get(), what);
-  out.data.resize(null_space ? 0 : product(out.dims));
-  if (!out.data.empty() && H5Dread(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data.data()) < 0)
-    g.file->fail("cannot read " + what);
+  out.dims = d.dims;
+  out.data.resize(d.n);
+  if (!out.data.empty() && H5Dread(d.ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data.data()) < 0)
+    g.file->fail("cannot read " + d.what);
   return out;
 }
 
@@ -673,16 +690,12 @@ void Group::write(const std::string& name, const std::vector<std::string>& strin
 DatasetInfo Group::dataset_info(const std::string& name) const {
   const GroupState& g = checked(state_);
   silence_hdf5();
-  const std::string what = "dataset " + quoted(join_path(g.path, name));
-  Hid ds = open_dataset(g, name);
-  Hid type(H5Dget_type(ds.get()), H5Tclose);
-  Hid space(H5Dget_space(ds.get()), H5Sclose);
-  if (!type.valid() || !space.valid()) g.file->fail("cannot inspect " + what);
+  const OpenedDataset d = open_typed_dataset(g, name);
   DatasetInfo info;
-  info.dims = space_dims(*g.file, space.get(), what);
-  info.kind = value_kind(type.get());
-  info.element_bytes = H5Tget_size(type.get());
-  info.type_name = type_name(type.get());
+  info.dims = d.dims;
+  info.kind = value_kind(d.type.get());
+  info.element_bytes = H5Tget_size(d.type.get());
+  info.type_name = type_name(d.type.get());
   return info;
 }
 
@@ -715,17 +728,11 @@ Array Group::read(const std::string& name, std::size_t rank) const {
 std::vector<std::string> Group::read_strings(const std::string& name) const {
   const GroupState& g = checked(state_);
   silence_hdf5();
-  const std::string what = "dataset " + quoted(join_path(g.path, name));
-  Hid ds = open_dataset(g, name);
-  Hid type(H5Dget_type(ds.get()), H5Tclose);
-  Hid space(H5Dget_space(ds.get()), H5Sclose);
-  if (!type.valid() || !space.valid()) g.file->fail("cannot inspect " + what);
-  const H5T_class_t cls = H5Tget_class(type.get());
-  if (cls != H5T_STRING) g.file->fail(what + " has type " + type_class_name(cls) + ", expected strings");
-  const auto dims = space_dims(*g.file, space.get(), what);
-  const std::size_t n = H5Sget_simple_extent_type(space.get()) == H5S_NULL ? 0 : product(dims);
-  return read_string_elements(*g.file, type.get(), space.get(), n, what, [&](hid_t mem, void* buf) {
-    return H5Dread(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+  const OpenedDataset d = open_typed_dataset(g, name);
+  const H5T_class_t cls = H5Tget_class(d.type.get());
+  if (cls != H5T_STRING) g.file->fail(d.what + " has type " + type_class_name(cls) + ", expected strings");
+  return read_string_elements(*g.file, d.type.get(), d.space.get(), d.n, d.what, [&](hid_t mem, void* buf) {
+    return H5Dread(d.ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
   });
 }
 
