@@ -3,6 +3,7 @@
 // and every kind of bad file is refused with a message naming the file and the problem.
 #include <catch2/catch.hpp>
 
+#include "support/error_of.hpp"
 #include "support/scratch_dir.hpp"
 
 #include <ccrnn/io/hdf5_file.hpp>
@@ -20,6 +21,7 @@
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
+using ccrnn::testing::error_of;
 using ccrnn::testing::ScratchDir;
 using ccrnn::testing::write_text;
 
@@ -116,17 +118,6 @@ std::vector<float> as_floats(const Dataset& d) { return {d.values.begin(), d.val
 std::vector<std::int64_t> as_ints(const Dataset& d) { return {d.values.begin(), d.values.end()}; }
 std::vector<Index> as_dims(const Dataset& d) { return {d.dims.begin(), d.dims.end()}; }
 
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  FAIL_CHECK("expected an exception");  // not FAIL: the other bad files are still checked
-  return {};
-}
-
 /// The arrays of a split equal the spec's datasets below `prefix` ("/train/").
 void check_split(const TrialSet& set, const FileSpec& spec, const std::string& prefix) {
   const auto& a = set.arrays();
@@ -161,6 +152,33 @@ void check_same(const TrialSet& x, const TrialSet& y) {
   if (a.context && b.context) CHECK(a.context->values == b.context->values);
 }
 
+/// Writes `spec` by hand and loads it: every split must hold the spec's arrays. Then write_trials writes
+/// the loaded data to a second file, and loading that must give the same arrays again (returned second).
+std::pair<TrialsData, TrialsData> load_and_round_trip(const FileSpec& spec, const ScratchDir& dir) {
+  const std::string path = dir.file("by_hand.h5"), copy = dir.file("copy.h5");
+  write_spec(path, spec);
+  TrialsData data = load_trials(path);
+  CHECK(data.source == path);
+  const std::vector<std::pair<std::string, const TrialSet*>> splits{
+      {"/train/", &data.train},
+      {"/validation/", data.validation ? &*data.validation : nullptr},
+      {"/test/", data.test ? &*data.test : nullptr}};
+  for (const auto& [prefix, set] : splits) {
+    REQUIRE((set != nullptr) == (spec.datasets.count(prefix + "inputs") > 0));
+    if (set) check_split(*set, spec, prefix);
+  }
+  write_trials(copy, data);
+  TrialsData back = load_trials(copy);
+  CHECK(back.classes == data.classes);
+  CHECK(back.description == data.description);
+  check_same(back.train, data.train);
+  REQUIRE(back.validation.has_value() == data.validation.has_value());
+  if (back.validation) check_same(*back.validation, *data.validation);
+  REQUIRE(back.test.has_value() == data.test.has_value());
+  if (back.test) check_same(*back.test, *data.test);
+  return {std::move(data), std::move(back)};
+}
+
 /// The training split of classification_spec, built in memory.
 TrialSet classification_train() {
   const FileSpec s = classification_spec();
@@ -176,12 +194,7 @@ TrialSet classification_train() {
 
 TEST_CASE("trials: a hand-written classification file loads exactly and round-trips through write_trials", "[trials]") {
   ScratchDir dir;
-  const std::string path = dir.file("trials.h5"), copy = dir.file("copy.h5");
-  const FileSpec spec = classification_spec();
-  write_spec(path, spec);
-
-  const TrialsData data = load_trials(path);
-  CHECK(data.source == path);
+  const auto [data, back] = load_and_round_trip(classification_spec(), dir);
   CHECK(data.classes == 3);
   CHECK(data.description == "hand-written test trials");
   CHECK(data.is_classification());
@@ -194,25 +207,12 @@ TEST_CASE("trials: a hand-written classification file loads exactly and round-tr
   REQUIRE(data.test);
   CHECK(data.validation->length() == 5);  // L may differ between splits
   CHECK(data.test->length() == 3);
-  check_split(data.train, spec, "/train/");
-  check_split(*data.validation, spec, "/validation/");
-  check_split(*data.test, spec, "/test/");
   CHECK(data.train.supervised(2, 1));
   CHECK_FALSE(data.train.supervised(1, 1));
   CHECK(data.validation->supervised(4, 1));  // no mask: every step
 
-  write_trials(copy, data);
-  const TrialsData back = load_trials(copy);
-  CHECK(back.classes == data.classes);
-  CHECK(back.description == data.description);
-  check_same(back.train, data.train);
-  REQUIRE(back.validation);
-  REQUIRE(back.test);
-  check_same(*back.validation, *data.validation);
-  check_same(*back.test, *data.test);
-
   // What write_trials stores, as a reader without ccrnn's loader sees it.
-  const io::Group root = io::File::open_read(copy).root();
+  const io::Group root = io::File::open_read(back.source).root();
   CHECK(root.dataset_info("train/inputs").element_bytes == 4);
   CHECK(root.dataset_info("train/mask").element_bytes == 1);
   CHECK(root.attr_int("classes") == 3);
@@ -221,23 +221,13 @@ TEST_CASE("trials: a hand-written classification file loads exactly and round-tr
 
 TEST_CASE("trials: a regression file without validation mask or context round-trips", "[trials]") {
   ScratchDir dir;
-  const std::string path = dir.file("regression.h5"), copy = dir.file("copy.h5");
-  const FileSpec spec = regression_spec();
-  write_spec(path, spec);
-  const TrialsData data = load_trials(path);
+  const auto [data, back] = load_and_round_trip(regression_spec(), dir);
   CHECK_FALSE(data.is_classification());
   CHECK(data.classes == 0);
   CHECK(data.output_size() == 2);
   CHECK(data.description.empty());
   CHECK_FALSE(data.test);
-  check_split(data.train, spec, "/train/");
-  check_split(*data.validation, spec, "/validation/");
-  write_trials(copy, data);
-  const TrialsData back = load_trials(copy);
-  check_same(back.train, data.train);
-  check_same(*back.validation, *data.validation);
-  CHECK_FALSE(back.test);
-  CHECK_FALSE(io::File::open_read(copy).root().has_attr("classes"));
+  CHECK_FALSE(io::File::open_read(back.source).root().has_attr("classes"));
 }
 
 TEST_CASE("trials: write_trials is atomic and refuses an existing file unless overwrite", "[trials]") {
