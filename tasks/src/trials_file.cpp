@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <initializer_list>
 
 namespace ccrnn::tasks {
 
@@ -32,7 +34,7 @@ void check_members(const io::Group& group, const auto& allowed, const std::strin
 
 std::vector<Index> dims_of(const std::vector<std::size_t>& dims) { return {dims.begin(), dims.end()}; }
 
-/// Dataset `name` of `group` if its stored kind is one of `kinds` (`expected` names them).
+/// Refuses dataset `name` of `group` unless its stored kind is one of `kinds` (`expected` names them).
 void check_kind(const io::Group& group, const std::string& name, std::initializer_list<io::ValueKind> kinds,
                 const char* expected, const std::string& path) {
   const io::DatasetInfo info = group.dataset_info(name);
