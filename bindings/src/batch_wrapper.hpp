@@ -1,7 +1,7 @@
 #pragma once
 // The Python Batch: one batch of sequences, held in double precision and converted to a model's scalar
 // type when used. numpy shapes: inputs (L, B, I), targets (L, B, O), labels (L, B), supervised (L,),
-// context (B, C).
+// mask (L, B) (per-trial feedback, when the samples' rows differ), context (B, C).
 #include <ccrnn/train/batch.hpp>
 
 namespace ccrnn::python {
@@ -23,6 +23,7 @@ struct PyBatch {
       out.targets = batch.targets.cast<S>();
       out.labels = batch.labels;
       out.supervised = batch.supervised;
+      out.mask = batch.mask;
       out.context = batch.context.cast<S>();
       return out;
     }
@@ -37,6 +38,7 @@ struct PyBatch {
     out.batch.targets = b.targets.template cast<double>();
     out.batch.labels = b.labels;
     out.batch.supervised = b.supervised;
+    out.batch.mask = b.mask;
     out.batch.context = b.context.template cast<double>();
     return out;
   }

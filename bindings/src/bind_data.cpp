@@ -114,6 +114,10 @@ void bind_data(py::module_& m) {
             std::copy(b.batch.supervised.begin(), b.batch.supervised.end(), out.mutable_data());
             return out;
           }, "(L,) bool: steps that carry feedback")
+      .def_property_readonly("mask", [](const PyBatch& b) -> py::object {
+            if (b.batch.mask.empty()) return py::none();
+            return copy_to_numpy<bool>(b.batch.mask.data(), {b.batch.length, b.batch.size});
+          }, "(L, B) bool: which steps of which sample carry feedback; None when every sample follows supervised")
       .def_property_readonly("context", [](const PyBatch& b) -> py::object {
             if (b.batch.context.size() == 0) return py::none();
             return matrix_to_numpy<double>(b.batch.context.transpose());

@@ -8,6 +8,7 @@ namespace py = pybind11;
 
 void bind_configs(py::module_& m);   // configurations and enums
 void bind_data(py::module_& m);      // Rng, Batch, tasks and data sets
+void bind_trials(py::module_& m);    // trials data sets and files (after bind_data: uses Batch)
 void bind_models(py::module_& m);    // Model: forward, parameters, gradients
 void bind_training(py::module_& m);  // Trainer, Recording and whole runs
 void bind_analysis(py::module_& m);  // metrics and statistics

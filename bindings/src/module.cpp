@@ -22,7 +22,8 @@ PYBIND11_MODULE(_ccrnn, m) {
   py::register_exception<ccrnn::tasks::DivergenceError>(m, "DivergenceError", PyExc_RuntimeError);
   document("DivergenceError", "Training produced a non-finite error; the message names the seed and epoch.");
   py::register_exception<ccrnn::tasks::DataError>(m, "DataError", PyExc_ValueError);
-  document("DataError", "A digit data file (MNIST IDX) is missing or corrupt; the message names the file and the problem.");
+  document("DataError", "A data file (MNIST IDX, trials HDF5) or array is missing, corrupt or inconsistent; the message names the "
+                          "file or array and the problem.");
   py::register_exception<ccrnn::tasks::CaptionDataError>(m, "CaptionDataError", PyExc_ValueError);
   document("CaptionDataError", "A caption JSON or feature file is unreadable or inconsistent; the message names the file.");
   py::register_exception<ccrnn::io::Hdf5Error>(m, "Hdf5Error", PyExc_OSError);
@@ -39,6 +40,7 @@ PYBIND11_MODULE(_ccrnn, m) {
 
   ccrnn::python::bind_configs(m);
   ccrnn::python::bind_data(m);
+  ccrnn::python::bind_trials(m);
   ccrnn::python::bind_models(m);
   ccrnn::python::bind_training(m);
   ccrnn::python::bind_analysis(m);

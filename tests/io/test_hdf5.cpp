@@ -1,11 +1,13 @@
 // Tests of the HDF5 wrapper (ccrnn/io/hdf5_file.hpp) and of AtomicOutput.
 #include <catch2/catch.hpp>
 
+#include "support/error_of.hpp"
 #include "support/scratch_dir.hpp"
 
 #include <ccrnn/io/atomic_output.hpp>
 #include <ccrnn/io/hdf5_file.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -20,35 +22,12 @@ using ccrnn::io::AtomicOutput;
 using ccrnn::io::File;
 using ccrnn::io::Group;
 using ccrnn::io::Hdf5Error;
+using ccrnn::testing::error_of;
 using ccrnn::testing::read_text;
 using ccrnn::testing::ScratchDir;
 using ccrnn::testing::write_text;
 
 namespace {
-
-
-/// Runs `f` and returns the Hdf5Error message it throws (fails the test if it does not throw).
-template <class F>
-std::string hdf5_error_of(F&& f) {
-  try {
-    f();
-  } catch (const Hdf5Error& e) {
-    return e.what();
-  }
-  FAIL("expected ccrnn::io::Hdf5Error");
-  return {};
-}
-
-template <class F>
-std::string runtime_error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  FAIL("expected std::runtime_error");
-  return {};
-}
 
 bool python_has_h5py() {
   return std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0;
@@ -109,7 +88,7 @@ TEST_CASE("3-D datasets are stored in row-major order", "[io]") {
   CHECK(a.data[(0 * D1 + 1) * D2 + 2] == 12.0);
   CHECK(a.data == data);
 
-  const std::string msg = hdf5_error_of([&] { File::open_read(path).root().read("cube", 2); });
+  const std::string msg = error_of<Hdf5Error>([&] { File::open_read(path).root().read("cube", 2); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("expected 2 dimensions, found 3") &&
                       Catch::Contains("/cube"));
 }
@@ -119,10 +98,10 @@ TEST_CASE("writing with a shape that does not match the data throws", "[io]") {
   const std::string path = dir.file("bad_shape.h5");
   File f = File::create(path);
   const std::string msg =
-      hdf5_error_of([&] { f.root().write("x", std::vector<double>{1, 2, 3}, std::vector<std::size_t>{2, 2}); });
+      error_of<Hdf5Error>([&] { f.root().write("x", std::vector<double>{1, 2, 3}, std::vector<std::size_t>{2, 2}); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("'/x'"));
   f.root().write("y", std::vector<double>{1});
-  CHECK_THAT(hdf5_error_of([&] { f.root().write("y", std::vector<double>{2}); }), Catch::Contains("already exists"));
+  CHECK_THAT(error_of<Hdf5Error>([&] { f.root().write("y", std::vector<double>{2}); }), Catch::Contains("already exists"));
 }
 
 TEST_CASE("string datasets round-trip, including UTF-8 and empty strings", "[io]") {
@@ -138,7 +117,7 @@ TEST_CASE("string datasets round-trip, including UTF-8 and empty strings", "[io]
   CHECK(f.root().read_strings("names") == names);
   CHECK(f.root().read_strings("none").empty());
   // A string dataset is not numeric, and a numeric one is not strings.
-  CHECK_THAT(hdf5_error_of([&] { f.root().read("names"); }), Catch::Contains(path) && Catch::Contains("string"));
+  CHECK_THAT(error_of<Hdf5Error>([&] { f.root().read("names"); }), Catch::Contains(path) && Catch::Contains("string"));
 }
 
 TEST_CASE("attributes of each type round-trip on the root and on groups", "[io]") {
@@ -190,19 +169,19 @@ TEST_CASE("attribute errors name the file, the group and the attribute", "[io]")
     g.set_attr("v", std::vector<double>{1, 2});
   }
   Group g = File::open_read(path).root().open_group("g");
-  std::string msg = hdf5_error_of([&] { g.attr_double("name"); });
+  std::string msg = error_of<Hdf5Error>([&] { g.attr_double("name"); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("'name'") && Catch::Contains("'/g'") &&
                       Catch::Contains("string"));
-  msg = hdf5_error_of([&] { g.attr_int("lr"); });
+  msg = error_of<Hdf5Error>([&] { g.attr_int("lr"); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("'lr'") && Catch::Contains("floating-point"));
-  msg = hdf5_error_of([&] { g.attr_string("lr"); });
+  msg = error_of<Hdf5Error>([&] { g.attr_string("lr"); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("'lr'"));
-  msg = hdf5_error_of([&] { g.attr_double("missing"); });
+  msg = error_of<Hdf5Error>([&] { g.attr_double("missing"); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("'missing'") && Catch::Contains("not found"));
-  msg = hdf5_error_of([&] { g.attr_double("v"); });  // two values, not a scalar
+  msg = error_of<Hdf5Error>([&] { g.attr_double("v"); });  // two values, not a scalar
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("'v'"));
   // Writing into a file opened read-only is refused with a clear message.
-  msg = hdf5_error_of([&] { g.set_attr("new", 1.0); });
+  msg = error_of<Hdf5Error>([&] { g.set_attr("new", 1.0); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("read-only"));
 }
 
@@ -222,7 +201,7 @@ TEST_CASE("nested groups, has(), children() and paths", "[io]") {
     root.write("deep/inside/x", 1.0);  // datasets create missing groups too
     CHECK(root.require_group("baseline").path() == "/baseline");
     CHECK(root.require_group("new").path() == "/new");
-    CHECK_THAT(hdf5_error_of([&] { root.create_group("baseline"); }),
+    CHECK_THAT(error_of<Hdf5Error>([&] { root.create_group("baseline"); }),
                Catch::Contains(path) && Catch::Contains("already exists"));
   }
   File f = File::open_read(path);
@@ -244,13 +223,13 @@ TEST_CASE("nested groups, has(), children() and paths", "[io]") {
   CHECK(root.read("crnn/seed_1/train_error").data == std::vector<double>{3, 2, 1});
   CHECK(root.read("deep/inside/x").data == std::vector<double>{1.0});
 
-  std::string msg = hdf5_error_of([&] { root.read("crnn/seed_1/missing"); });
+  std::string msg = error_of<Hdf5Error>([&] { root.read("crnn/seed_1/missing"); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("dataset '/crnn/seed_1/missing' not found"));
-  msg = hdf5_error_of([&] { crnn.open_group("seed_7"); });
+  msg = error_of<Hdf5Error>([&] { crnn.open_group("seed_7"); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("group '/crnn/seed_7' not found"));
-  msg = hdf5_error_of([&] { root.open_group("crnn/seed_1/train_error"); });
+  msg = error_of<Hdf5Error>([&] { root.open_group("crnn/seed_1/train_error"); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("not a group"));
-  msg = hdf5_error_of([&] { root.read("crnn"); });
+  msg = error_of<Hdf5Error>([&] { root.read("crnn"); });
   CHECK_THAT(msg, Catch::Contains(path) && Catch::Contains("not a dataset"));
 }
 
@@ -301,23 +280,23 @@ TEST_CASE("File is movable and close() is explicit", "[io]") {
 TEST_CASE("opening a missing or non-HDF5 file throws Hdf5Error naming the file", "[io]") {
   ScratchDir dir;
   const std::string missing = dir.file("missing.h5");
-  std::string msg = hdf5_error_of([&] { File::open_read(missing); });
+  std::string msg = error_of<Hdf5Error>([&] { File::open_read(missing); });
   CHECK_THAT(msg, Catch::Contains(missing));
 
   const std::string garbage = dir.file("garbage.h5");
   write_text(garbage, std::string("this is definitely not an HDF5 file\x01\x02\x03\xff", 40));
-  msg = hdf5_error_of([&] { File::open_read(garbage); });
+  msg = error_of<Hdf5Error>([&] { File::open_read(garbage); });
   CHECK_THAT(msg, Catch::Contains(garbage) && Catch::Contains("not an HDF5 file"));
 
   const std::string empty = dir.file("empty.h5");
   write_text(empty, "");
-  CHECK_THAT(hdf5_error_of([&] { File::open_read(empty); }), Catch::Contains(empty));
+  CHECK_THAT(error_of<Hdf5Error>([&] { File::open_read(empty); }), Catch::Contains(empty));
 
   const std::string no_dir = dir.file("no/such/dir/x.h5");
-  CHECK_THAT(hdf5_error_of([&] { File::create(no_dir); }), Catch::Contains(no_dir));
+  CHECK_THAT(error_of<Hdf5Error>([&] { File::create(no_dir); }), Catch::Contains(no_dir));
   const std::string a_dir = dir.path().string();
-  CHECK_THAT(hdf5_error_of([&] { File::create(a_dir); }), Catch::Contains(a_dir) && Catch::Contains("directory"));
-  CHECK_THAT(hdf5_error_of([&] { File::open_read(a_dir); }), Catch::Contains(a_dir) && Catch::Contains("directory"));
+  CHECK_THAT(error_of<Hdf5Error>([&] { File::create(a_dir); }), Catch::Contains(a_dir) && Catch::Contains("directory"));
+  CHECK_THAT(error_of<Hdf5Error>([&] { File::open_read(a_dir); }), Catch::Contains(a_dir) && Catch::Contains("directory"));
 }
 
 TEST_CASE("h5py reads what we write", "[io]") {
@@ -391,11 +370,86 @@ TEST_CASE("we read what h5py writes", "[io]") {
   CHECK(root.attr_double("f32") == 0.5);
 }
 
+TEST_CASE("dataset_info reports shape, kind and element size without reading", "[io]") {
+  ScratchDir dir;
+  const std::string path = dir.file("types.h5");
+  {
+    File f = File::create(path);
+    f.root().write("f32", std::vector<float>(6, 1.0f), {2, 3});
+    f.root().write("f64", std::vector<double>{1, 2});
+    f.root().write("i64", std::vector<std::int64_t>{1, 2, 3, 4}, {1, 2, 2});
+    f.root().write("u8", std::vector<std::uint8_t>{0, 1, 1, 0}, {2, 2});
+    f.root().write("names", std::vector<std::string>{"a"});
+  }
+  const auto root = File::open_read(path).root();
+  const auto f32 = root.dataset_info("f32");
+  CHECK(f32.dims == std::vector<std::size_t>{2, 3});
+  CHECK(f32.kind == ccrnn::io::ValueKind::floating_point);
+  CHECK(f32.element_bytes == 4);
+  CHECK(root.dataset_info("f64").element_bytes == 8);
+  const auto i64 = root.dataset_info("i64");
+  CHECK(i64.kind == ccrnn::io::ValueKind::integer);
+  CHECK(i64.rank() == 3);
+  const auto u8 = root.dataset_info("u8");
+  CHECK(u8.kind == ccrnn::io::ValueKind::integer);
+  CHECK(u8.element_bytes == 1);
+  CHECK(root.dataset_info("names").kind == ccrnn::io::ValueKind::string);
+  CHECK(root.dataset_info("names").type_name == "string");
+  CHECK_THAT(error_of<Hdf5Error>([&] { root.dataset_info("missing"); }),
+             Catch::Contains(path) && Catch::Contains("'/missing' not found"));
+}
+
+TEST_CASE("read_floats and read_ints convert; read_ints refuses floating-point data", "[io]") {
+  ScratchDir dir;
+  const std::string path = dir.file("values.h5");
+  {
+    File f = File::create(path);
+    f.root().write("f64", std::vector<double>{0.5, -2.0, 1e300}, {3});
+    f.root().write("i64", std::vector<std::int64_t>{-1, 7}, {2});
+    f.root().write("u8", std::vector<std::uint8_t>{0, 255}, {2});
+  }
+  const auto root = File::open_read(path).root();
+  const auto floats = root.read_floats("f64");
+  CHECK(floats.dims == std::vector<std::size_t>{3});
+  CHECK(floats.data[0] == 0.5f);
+  CHECK(floats.data[1] == -2.0f);
+  CHECK(std::isinf(floats.data[2]));  // beyond float's range: callers check finiteness
+  CHECK(root.read_ints("i64").data == std::vector<std::int64_t>{-1, 7});
+  CHECK(root.read_ints("u8").data == std::vector<std::int64_t>{0, 255});
+  CHECK(root.read_floats("i64").data == std::vector<float>{-1.0f, 7.0f});
+  CHECK_THAT(error_of<Hdf5Error>([&] { root.read_ints("f64"); }),
+             Catch::Contains("'/f64' has type floating-point, expected integers"));
+}
+
+TEST_CASE("h5py's boolean arrays are read as 0/1 and reported as boolean", "[io]") {
+  if (!python_has_h5py()) {
+    WARN("/usr/bin/python3 with h5py is not available; skipping the h5py boolean check");
+    return;
+  }
+  ScratchDir dir;
+  const std::string path = dir.file("bools.h5"), script = dir.file("make.py");
+  write_text(script,
+             "import h5py, numpy as np, sys\n"
+             "with h5py.File(sys.argv[1], 'w') as f:\n"
+             "    f['b'] = np.array([[True, False, True], [False, False, True]])\n"
+             "    f['e'] = np.array([1, 2], dtype=h5py.enum_dtype({'RED': 1, 'BLUE': 2}, basetype='i1'))\n");
+  REQUIRE(std::system(("/usr/bin/python3 '" + script + "' '" + path + "'").c_str()) == 0);
+  const auto root = File::open_read(path).root();
+  const auto info = root.dataset_info("b");
+  CHECK(info.kind == ccrnn::io::ValueKind::boolean);
+  CHECK(info.type_name == "boolean");
+  CHECK(info.dims == std::vector<std::size_t>{2, 3});
+  CHECK(root.read_ints("b").data == std::vector<std::int64_t>{1, 0, 1, 0, 0, 1});
+  CHECK(root.read("b").data == std::vector<double>{1, 0, 1, 0, 0, 1});
+  CHECK(root.dataset_info("e").kind == ccrnn::io::ValueKind::other);  // an enum of the user's is not a number
+  CHECK_THAT(error_of<Hdf5Error>([&] { root.read("e"); }), Catch::Contains("has type enum, expected a number"));
+}
+
 TEST_CASE("AtomicOutput refuses an existing target unless asked to overwrite", "[io]") {
   ScratchDir dir;
   const std::string target = dir.file("result.json");
   write_text(target, "old");
-  const std::string msg = runtime_error_of([&] { AtomicOutput out(target, false); });
+  const std::string msg = error_of<std::runtime_error>([&] { AtomicOutput out(target, false); });
   CHECK_THAT(msg, Catch::Contains(target) && Catch::Contains("--overwrite"));
   CHECK(read_text(target) == "old");
   // No temporary file was left behind either.
@@ -454,7 +508,7 @@ TEST_CASE("AtomicOutput never clobbers a target that appears while writing", "[i
   AtomicOutput out(target, false);
   write_text(out.temp_path(), "mine");
   write_text(target, "theirs");  // someone else finished first
-  const std::string msg = runtime_error_of([&] { out.commit(); });
+  const std::string msg = error_of<std::runtime_error>([&] { out.commit(); });
   CHECK_THAT(msg, Catch::Contains(target) && Catch::Contains(out.temp_path()));
   CHECK(read_text(target) == "theirs");
   CHECK(read_text(out.temp_path()) == "mine");  // our result is kept, not lost
@@ -467,9 +521,9 @@ TEST_CASE("AtomicOutput: commit without writing, and two writers of one target",
   const std::string target = dir.file("nothing.h5");
   {
     AtomicOutput out(target, false);
-    CHECK_THAT(runtime_error_of([&] { out.commit(); }), Catch::Contains("nothing was written"));
+    CHECK_THAT(error_of<std::runtime_error>([&] { out.commit(); }), Catch::Contains("nothing was written"));
     CHECK_FALSE(fs::exists(target));
-    CHECK_THAT(runtime_error_of([&] { AtomicOutput second(target, false); }), Catch::Contains(target));
+    CHECK_THAT(error_of<std::runtime_error>([&] { AtomicOutput second(target, false); }), Catch::Contains(target));
   }
   AtomicOutput again(target, false);  // the first one is gone, so this is fine
   AtomicOutput moved = std::move(again);

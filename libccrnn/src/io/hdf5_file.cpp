@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <type_traits>
@@ -141,6 +142,32 @@ std::string type_class_name(H5T_class_t c) {
   }
 }
 
+/// Whether an enum type is h5py's boolean: {FALSE = 0, TRUE = 1} over an integer type.
+bool is_h5py_bool(hid_t type) {
+  if (H5Tget_class(type) != H5T_ENUM || H5Tget_nmembers(type) != 2) return false;
+  Hid base(H5Tget_super(type), H5Tclose);
+  if (!base.valid() || H5Tget_class(base.get()) != H5T_INTEGER || H5Tget_size(base.get()) > sizeof(std::int64_t))
+    return false;
+  for (const auto& [member, value] : {std::pair<const char*, std::int64_t>{"FALSE", 0}, {"TRUE", 1}}) {
+    std::int64_t stored = 0;  // receives the value in the base type, then converted in place
+    if (H5Tenum_valueof(type, member, &stored) < 0 ||
+        H5Tconvert(base.get(), H5T_NATIVE_INT64, 1, &stored, nullptr, H5P_DEFAULT) < 0 || stored != value)
+      return false;
+  }
+  return true;
+}
+
+ValueKind value_kind(hid_t type) {
+  switch (H5Tget_class(type)) {
+    case H5T_INTEGER: return ValueKind::integer;
+    case H5T_FLOAT: return ValueKind::floating_point;
+    case H5T_STRING: return ValueKind::string;
+    default: return is_h5py_bool(type) ? ValueKind::boolean : ValueKind::other;
+  }
+}
+
+std::string type_name(hid_t type) { return is_h5py_bool(type) ? "boolean" : type_class_name(H5Tget_class(type)); }
+
 }  // namespace
 
 namespace detail {
@@ -251,6 +278,28 @@ std::vector<std::size_t> space_dims(const FileState& f, hid_t space, const std::
   return std::vector<std::size_t>(d.begin(), d.end());
 }
 
+/// A dataset opened with what every reader needs: its stored type and its shape.
+struct OpenedDataset {
+  Hid ds;
+  Hid type;
+  Hid space;
+  std::vector<std::size_t> dims;  // empty for a scalar
+  std::size_t n = 0;              // elements (0 for a null dataspace)
+  std::string what;               // "dataset '/g/x'"
+};
+
+OpenedDataset open_typed_dataset(const GroupState& g, const std::string& name) {
+  OpenedDataset d;
+  d.what = "dataset " + quoted(join_path(g.path, name));
+  d.ds = open_dataset(g, name);
+  d.type = Hid(H5Dget_type(d.ds.get()), H5Tclose);
+  d.space = Hid(H5Dget_space(d.ds.get()), H5Sclose);
+  if (!d.type.valid() || !d.space.valid()) g.file->fail("cannot inspect " + d.what);
+  d.dims = space_dims(*g.file, d.space.get(), d.what);
+  d.n = H5Sget_simple_extent_type(d.space.get()) == H5S_NULL ? 0 : product(d.dims);
+  return d;
+}
+
 /// A dataspace for `dims` (scalar when empty).
 Hid make_space(const std::vector<std::size_t>& dims) {
   if (dims.empty()) return Hid(H5Screate(H5S_SCALAR), H5Sclose);
@@ -263,6 +312,7 @@ hid_t native_type() {
   if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
   else if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
   else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
   else static_assert(sizeof(T) == 0, "unsupported element type");
 }
 
@@ -272,6 +322,7 @@ hid_t file_type() {
   if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
   else if constexpr (std::is_same_v<T, float>) return H5T_IEEE_F32LE;
   else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_STD_I64LE;
+  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_STD_U8LE;
   else static_assert(sizeof(T) == 0, "unsupported element type");
 }
 
@@ -294,6 +345,22 @@ void write_numeric(const GroupState& g, const std::string& name, const T* data, 
   if (!ds.valid()) g.file->fail("cannot create " + what);
   if (n > 0 && H5Dwrite(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     g.file->fail("cannot write data of " + what);
+}
+
+/// Reads dataset `name` converted to T. Integer and boolean datasets are always accepted, floating-point
+/// ones only with `allow_float` (the integer readers refuse them rather than truncate values).
+template <class T>
+NumericArray<T> read_numeric(const GroupState& g, const std::string& name, bool allow_float) {
+  const OpenedDataset d = open_typed_dataset(g, name);
+  const ValueKind kind = value_kind(d.type.get());
+  if (kind != ValueKind::integer && kind != ValueKind::boolean && !(allow_float && kind == ValueKind::floating_point))
+    g.file->fail(d.what + " has type " + type_name(d.type.get()) + ", expected " + (allow_float ? "a number" : "integers"));
+  NumericArray<T> out;
+  out.dims = d.dims;
+  out.data.resize(d.n);
+  if (!out.data.empty() && H5Dread(d.ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data.data()) < 0)
+    g.file->fail("cannot read " + d.what);
+  return out;
 }
 
 /// Reads every element of a string-typed dataset or attribute. `read_fn(memtype, buf)` performs
@@ -583,6 +650,11 @@ void Group::write(const std::string& name, const std::vector<std::int64_t>& data
   silence_hdf5();
   write_numeric(checked(state_), name, data.data(), data.size(), dims);
 }
+void Group::write(const std::string& name, const std::vector<std::uint8_t>& data,
+                  const std::vector<std::size_t>& dims) {
+  silence_hdf5();
+  write_numeric(checked(state_), name, data.data(), data.size(), dims);
+}
 void Group::write(const std::string& name, const std::vector<double>& data) { write(name, data, {data.size()}); }
 void Group::write(const std::string& name, const std::vector<float>& data) { write(name, data, {data.size()}); }
 void Group::write(const std::string& name, const std::vector<std::int64_t>& data) {
@@ -615,25 +687,31 @@ void Group::write(const std::string& name, const std::vector<std::string>& strin
     g.file->fail("cannot write data of " + what);
 }
 
-Array Group::read(const std::string& name) const {
+DatasetInfo Group::dataset_info(const std::string& name) const {
   const GroupState& g = checked(state_);
   silence_hdf5();
-  const std::string what = "dataset " + quoted(join_path(g.path, name));
-  Hid ds = open_dataset(g, name);
-  Hid type(H5Dget_type(ds.get()), H5Tclose);
-  Hid space(H5Dget_space(ds.get()), H5Sclose);
-  if (!type.valid() || !space.valid()) g.file->fail("cannot inspect " + what);
-  const H5T_class_t cls = H5Tget_class(type.get());
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT)
-    g.file->fail(what + " has type " + type_class_name(cls) + ", expected a number");
-  Array out;
-  const bool null_space = H5Sget_simple_extent_type(space.get()) == H5S_NULL;
-  out.dims = space_dims(*g.file, space.get(), what);
-  out.data.resize(null_space ? 0 : product(out.dims));
-  if (!out.data.empty() &&
-      H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data.data()) < 0)
-    g.file->fail("cannot read " + what);
-  return out;
+  const OpenedDataset d = open_typed_dataset(g, name);
+  DatasetInfo info;
+  info.dims = d.dims;
+  info.kind = value_kind(d.type.get());
+  info.element_bytes = H5Tget_size(d.type.get());
+  info.type_name = type_name(d.type.get());
+  return info;
+}
+
+Array Group::read(const std::string& name) const {
+  silence_hdf5();
+  return read_numeric<double>(checked(state_), name, true);
+}
+
+FloatArray Group::read_floats(const std::string& name) const {
+  silence_hdf5();
+  return read_numeric<float>(checked(state_), name, true);
+}
+
+IntArray Group::read_ints(const std::string& name) const {
+  silence_hdf5();
+  return read_numeric<std::int64_t>(checked(state_), name, false);
 }
 
 Array Group::read(const std::string& name, std::size_t rank) const {
@@ -650,17 +728,11 @@ Array Group::read(const std::string& name, std::size_t rank) const {
 std::vector<std::string> Group::read_strings(const std::string& name) const {
   const GroupState& g = checked(state_);
   silence_hdf5();
-  const std::string what = "dataset " + quoted(join_path(g.path, name));
-  Hid ds = open_dataset(g, name);
-  Hid type(H5Dget_type(ds.get()), H5Tclose);
-  Hid space(H5Dget_space(ds.get()), H5Sclose);
-  if (!type.valid() || !space.valid()) g.file->fail("cannot inspect " + what);
-  const H5T_class_t cls = H5Tget_class(type.get());
-  if (cls != H5T_STRING) g.file->fail(what + " has type " + type_class_name(cls) + ", expected strings");
-  const auto dims = space_dims(*g.file, space.get(), what);
-  const std::size_t n = H5Sget_simple_extent_type(space.get()) == H5S_NULL ? 0 : product(dims);
-  return read_string_elements(*g.file, type.get(), space.get(), n, what, [&](hid_t mem, void* buf) {
-    return H5Dread(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+  const OpenedDataset d = open_typed_dataset(g, name);
+  const H5T_class_t cls = H5Tget_class(d.type.get());
+  if (cls != H5T_STRING) g.file->fail(d.what + " has type " + type_class_name(cls) + ", expected strings");
+  return read_string_elements(*g.file, d.type.get(), d.space.get(), d.n, d.what, [&](hid_t mem, void* buf) {
+    return H5Dread(d.ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
   });
 }
 

@@ -36,12 +36,29 @@ class Hdf5Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// A numeric dataset read back as double, data in row-major (C) order.
-struct Array {
-  std::vector<double> data;
+/// A numeric dataset read back as T, data in row-major (C) order.
+template <class T>
+struct NumericArray {
+  std::vector<T> data;
   std::vector<std::size_t> dims;  // empty for a scalar dataset
   /// Number of elements (product of dims; 1 for a scalar).
   std::size_t size() const { return data.size(); }
+  std::size_t rank() const { return dims.size(); }
+};
+using Array = NumericArray<double>;
+using FloatArray = NumericArray<float>;
+using IntArray = NumericArray<std::int64_t>;
+
+/// What kind of values a dataset stores. h5py stores numpy bool arrays as an HDF5 enum
+/// {FALSE = 0, TRUE = 1} over 8-bit integers: that is `boolean`; other enums are `other`.
+enum class ValueKind { integer, floating_point, boolean, string, other };
+
+/// A dataset's shape and stored type, without reading its values.
+struct DatasetInfo {
+  std::vector<std::size_t> dims;  // empty for a scalar dataset
+  ValueKind kind = ValueKind::other;
+  std::size_t element_bytes = 0;  // bytes per stored element: 4 for float32, 8 for float64 or int64
+  std::string type_name;          // for messages: "integer", "floating-point", "boolean", "string", ...
   std::size_t rank() const { return dims.size(); }
 };
 
@@ -84,6 +101,8 @@ class Group {
   void write(const std::string& name, const std::vector<float>& data, const std::vector<std::size_t>& dims);
   void write(const std::string& name, const std::vector<std::int64_t>& data,
              const std::vector<std::size_t>& dims);
+  /// Unsigned bytes (stored as uint8), e.g. 0/1 masks: an eighth of int64's size.
+  void write(const std::string& name, const std::vector<std::uint8_t>& data, const std::vector<std::size_t>& dims);
   /// 1-D conveniences.
   void write(const std::string& name, const std::vector<double>& data);
   void write(const std::string& name, const std::vector<float>& data);
@@ -93,8 +112,16 @@ class Group {
   /// 1-D dataset of variable-length UTF-8 strings.
   void write(const std::string& name, const std::vector<std::string>& strings);
 
-  /// Reads any integer or floating-point dataset, converted to double.
+  /// Shape and stored type of a dataset (throws if `name` is missing or not a dataset).
+  DatasetInfo dataset_info(const std::string& name) const;
+  /// Reads any integer, floating-point or boolean dataset, converted to double.
   Array read(const std::string& name) const;
+  /// As read(name), converted to float: half the memory for large arrays. Values beyond float's
+  /// range become +-inf (HDF5's conversion), so callers that need finite values check them.
+  FloatArray read_floats(const std::string& name) const;
+  /// Reads an integer or boolean dataset as int64 (a floating-point dataset is a type error, so that
+  /// no value is silently truncated). Unsigned values beyond int64's range saturate.
+  IntArray read_ints(const std::string& name) const;
   /// As read(name), but throws unless the dataset has exactly `rank` dimensions
   /// ("expected 2 dimensions, found 1").
   Array read(const std::string& name, std::size_t rank) const;

@@ -16,6 +16,7 @@ struct Batch {
   Matrix<S> targets;        // output_size x B*L regression targets (MSE)
   std::vector<int> labels;  // B*L class labels (cross-entropy); -1 where there is none
   std::vector<unsigned char> supervised;  // L flags: 1 where step t carries feedback (same for all samples)
+  std::vector<unsigned char> mask;  // B*L in column order (step t of sample j at t*B + j); empty = every sample follows supervised
   Matrix<S> context;        // context_size x B, optional cerebellar context (one column per sample)
 };
 
