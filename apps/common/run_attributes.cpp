@@ -33,6 +33,9 @@ std::vector<std::string> write_run_attributes(io::Group& group, const po::variab
     else throw std::logic_error("write_run_attributes: option '" + key + "' has a type we do not record");
     names.push_back(name);
   }
+  // In the order of the command-line spelling, as files written before settings existed list them.
+  std::sort(names.begin(), names.end(),
+            [](const std::string& a, const std::string& b) { return tasks::Settings::dashed(a) < tasks::Settings::dashed(b); });
   return names;
 }
 

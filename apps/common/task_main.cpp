@@ -8,6 +8,7 @@
 #include <ccrnn/io/atomic_output.hpp>
 #include <ccrnn/tasks/run_loop.hpp>
 #include <ccrnn/tasks/task_registry.hpp>
+#include <ccrnn/tasks/trials/file.hpp>
 #include <ccrnn/version.hpp>
 
 #include <cstdio>
@@ -26,6 +27,7 @@ struct RunOptions {
   std::string out;
   bool overwrite = false;
   bool quiet = false;
+  std::string export_trials;
 };
 
 po::options_description describe_runs(RunOptions& o) {
@@ -38,7 +40,10 @@ po::options_description describe_runs(RunOptions& o) {
       ("threads", option_with_default(&o.threads), "runs in parallel (one run per thread); 0 = all cores")
       ("out", option_with_default(&o.out), "HDF5 results file (written atomically)")
       ("overwrite", po::bool_switch(&o.overwrite), "replace --out if it exists (otherwise refuse)")
-      ("quiet", po::bool_switch(&o.quiet), "no progress output");
+      ("quiet", po::bool_switch(&o.quiet), "no progress output")
+      ("export-trials", option_with_default(&o.export_trials),
+       "write the task's data set as a trials file (docs/trials-format.md) and exit without training, so that it can "
+       "be trained through --task trials (tasks with a fixed data set: seqmnist)");
   return d;
 }
 
@@ -71,6 +76,11 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     if (run_options.threads < 0) throw UsageError("--threads must be >= 0");
     apply_settings(task->settings(), vm);
     prepare_task(*task, kinds);
+    if (!run_options.export_trials.empty()) {
+      tasks::write_trials(run_options.export_trials, task->export_trials(), run_options.overwrite);
+      std::printf("trials: %s\n", run_options.export_trials.c_str());
+      return exit_ok;
+    }
     open_output(output, run_options.out, run_options.overwrite);  // refuse an existing result now, not after the runs
     for (const auto& suffix : task->side_file_suffixes())
       for (const auto& m : models)

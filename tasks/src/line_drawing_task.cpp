@@ -1,6 +1,7 @@
 // The line-drawing task (ALGORITHM.md section 7) behind ccrnn-linedraw, ccrnn-sweep --task linedraw and
 // ccrnn.run("linedraw").
 #include <ccrnn/metrics/drawing.hpp>
+#include <ccrnn/tasks/evaluation.hpp>
 #include <ccrnn/tasks/line_drawing_task.hpp>
 #include <ccrnn/tasks/trajectories.hpp>
 
@@ -21,11 +22,6 @@ LineDrawingRunConfig::LineDrawingRunConfig() {
   trainer.clip = 1.0;
   epochs = 100;
   batch_size = 50;
-}
-
-double dense_squared_error(const Matrix<float>& outputs, const Matrix<float>& targets) {
-  // Squared Euclidean error per (sample, step), averaged: sum of squares / number of columns.
-  return (outputs.cast<double>() - targets.cast<double>()).squaredNorm() / static_cast<double>(outputs.cols());
 }
 
 namespace {
@@ -66,7 +62,8 @@ class LineDrawingRun final : public TaskRun {
 
   std::vector<double> validate() override {
     predict(model_, validation_, ws_);
-    return {dense_squared_error(ws_.outputs, validation_.targets)};
+    // Squared Euclidean error per (sample, step) over the dense validation set, averaged.
+    return {supervised_squared_error(ws_.outputs, validation_) / static_cast<double>(ws_.outputs.cols())};
   }
 
   void test(RunRecord& r) override {

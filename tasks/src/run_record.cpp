@@ -45,7 +45,11 @@ std::vector<std::string> write_settings(io::Group& group, const Settings& settin
     switch (s.kind) {
       case Setting::Kind::integer:
       case Setting::Kind::flag: group.set_attr(s.name, static_cast<std::int64_t>(std::stoll(text))); break;
-      case Setting::Kind::real: group.set_attr(s.name, std::stod(text)); break;
+      case Setting::Kind::real: {
+        bool ok = false;
+        group.set_attr(s.name, parse_real_text(text, &ok));
+        break;
+      }
       case Setting::Kind::text: group.set_attr(s.name, text); break;
     }
     names.push_back(s.name);

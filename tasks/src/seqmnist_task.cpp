@@ -3,11 +3,13 @@
 #include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/core/shuffle.hpp>
 #include <ccrnn/dni/tbptt.hpp>
+#include <ccrnn/tasks/evaluation.hpp>
 #include <ccrnn/tasks/mnist_idx.hpp>
 #include <ccrnn/tasks/procedural_digits.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
 #include <ccrnn/tasks/shared_data.hpp>
 #include <ccrnn/tasks/trajectories.hpp>
+#include <ccrnn/tasks/trials/trial_set.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -55,7 +57,7 @@ SeqMnistEvaluation evaluate_seqmnist(const Model<float>& model, const SeqMnist& 
     const Batch<float> batch = task.make_batch<float>(images, range(first, B), true);
     predict(model, batch, ws);
     if (task.drawing()) {
-      error_sum += (ws.outputs.cast<double>() - batch.targets.cast<double>()).squaredNorm() / static_cast<double>(L);
+      error_sum += supervised_squared_error(ws.outputs, batch) / static_cast<double>(L);
       if (with_drawing_metrics)
         for (Index j = 0; j < B; ++j) {
           drawn.push_back(trajectory_of(ws.outputs, B, L, j));
@@ -63,15 +65,11 @@ SeqMnistEvaluation evaluate_seqmnist(const Model<float>& model, const SeqMnist& 
         }
     } else {
       for (Index j = 0; j < B; ++j) {
-        const Eigen::VectorXd logits = ws.outputs.col((L - 1) * B + j).cast<double>();
-        const double top = logits.maxCoeff();
-        const double log_sum = top + std::log((logits.array() - top).exp().sum());
-        const int label = images.labels[static_cast<std::size_t>(first + j)];
-        error_sum += log_sum - logits(label);
-        Index argmax = 0;
-        logits.maxCoeff(&argmax);
-        correct += argmax == label ? 1 : 0;
-        confidence_sum += std::exp(top - log_sum);
+        const ClassScore score =
+            class_score(ws.outputs.col((L - 1) * B + j).cast<double>(), images.labels[static_cast<std::size_t>(first + j)]);
+        error_sum += score.nll;
+        correct += score.correct ? 1 : 0;
+        confidence_sum += score.confidence;
       }
     }
   }
@@ -262,6 +260,24 @@ class SeqMnistTask final : public Task {
     std::vector<Eigen::MatrixXd> targets;
     for (int d = 0; d < 10; ++d) targets.push_back(task.target(d));
     root.write("targets", stack_trajectories(targets), {10, SeqMnist::rows, 2});
+  }
+
+  TrialsData export_trials() const override {
+    if (!data_) throw std::logic_error("seqmnist: prepare() has not loaded the data");
+    const SeqMnist task(config_.task);
+    const auto split = [&](const DigitImages& images, Index count, bool dense, const std::string& name) {
+      const Index n = count > 0 ? std::min(count, images.count()) : images.count();
+      return trials_from_batch(task.make_batch<float>(images, range(0, n), dense), {"seqmnist export", "/" + name + "/"});
+    };
+    TrialsData out;
+    out.train = split(data_->train, config_.train_size, false, "train");  // the task's feedback as mask
+    out.validation = split(data_->validation, config_.validation_size, true, "validation");  // as evaluated
+    out.test = split(data_->test, 0, true, "test");
+    out.classes = classify() ? 10 : 0;
+    out.description = std::string("ccrnn seqmnist --target ") + to_string(config_.task.target) + " (feedback interval " +
+                      std::to_string(config_.task.feedback_interval) + "), data: " + data_->source;
+    validate_trials(out, "seqmnist export");
+    return out;
   }
 
   std::string default_seeds() const override { return "3"; }

@@ -1,6 +1,8 @@
 #include <ccrnn/tasks/settings.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -22,11 +24,8 @@ std::string Settings::snake(std::string name) {
 
 std::string format_real(double value) {
   char text[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, value);
-    if (std::strtod(text, nullptr) == value) break;
-  }
-  return text;
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;  // shortest text that round-trips
+  return std::string(text, end);
 }
 
 namespace {
@@ -36,7 +35,7 @@ T parse_integer(const std::string& name, const std::string& text) {
   std::size_t used = 0;
   long long value = 0;
   try {
-    value = std::stoll(text, &used);
+    if (!text.empty() && !std::isspace(static_cast<unsigned char>(text[0]))) value = std::stoll(text, &used);
   } catch (const std::exception&) {
     used = 0;
   }
@@ -46,15 +45,22 @@ T parse_integer(const std::string& name, const std::string& text) {
   return static_cast<T>(value);
 }
 
+}  // namespace
+
+double parse_real_text(const std::string& text, bool* ok) {
+  // strtod, not stod: stod refuses subnormal values that format_real writes.
+  char* end = nullptr;
+  const double value = text.empty() || std::isspace(static_cast<unsigned char>(text[0])) ? 0.0 : std::strtod(text.c_str(), &end);
+  *ok = end != nullptr && end != text.c_str() && *end == '\0';
+  return value;
+}
+
+namespace {
+
 double parse_real(const std::string& name, const std::string& text) {
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size()) throw SettingError("--" + Settings::dashed(name) + ": '" + text + "' is not a number");
+  bool ok = false;
+  const double value = parse_real_text(text, &ok);
+  if (!ok) throw SettingError("--" + Settings::dashed(name) + ": '" + text + "' is not a number");
   return value;
 }
 

@@ -1,6 +1,7 @@
 #include <ccrnn/tasks/task.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace ccrnn::tasks {
 
@@ -11,6 +12,10 @@ std::string Task::describe_run(const RunRecord& record) const {
                 static_cast<unsigned long long>(record.seed), primary_scalar().c_str(),
                 primary == record.scalars.end() ? 0.0 : primary->second, record.seconds);
   return line;
+}
+
+TrialsData Task::export_trials() const {
+  throw std::invalid_argument("task '" + name() + "' has no fixed data set to export as trials");
 }
 
 }  // namespace ccrnn::tasks

@@ -2,6 +2,7 @@
 #include <ccrnn/tasks/line_drawing_task.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
 #include <ccrnn/tasks/task_registry.hpp>
+#include <ccrnn/tasks/trials/task.hpp>
 
 namespace ccrnn::tasks {
 
@@ -14,6 +15,7 @@ const Entry registry[] = {
     {"linedraw", [] { return make_line_drawing_task(); }},
     {"seqmnist", [] { return make_seqmnist_task(); }},
     {"caption", [] { return make_caption_task(); }},
+    {"trials", [] { return make_trials_task(); }},
 };
 }  // namespace
 

@@ -65,13 +65,17 @@ std::string setting_error(F&& f) {
 
 TEST_CASE("task registry: the known tasks by name, and an unknown name names them", "[tasks][run_loop]") {
   const std::vector<std::string> names = task_names();
-  CHECK(names == std::vector<std::string>{"linedraw", "seqmnist", "caption"});
+  REQUIRE(names.size() >= 3);
+  CHECK(std::vector<std::string>(names.begin(), names.begin() + 3) == std::vector<std::string>{"linedraw", "seqmnist", "caption"});
+  CHECK(task_names() == names);  // a fixed order
   for (const auto& name : names) {
+    INFO(name);
+    CHECK(std::count(names.begin(), names.end(), name) == 1);
     const auto task = make_task(name);
     REQUIRE(task != nullptr);
     CHECK(task->name() == name);
     CHECK(!task->settings().all().empty());
-    CHECK(!task->validation_curves().empty());
+    CHECK(task->experiment().epochs >= 1);  // the papers' defaults
   }
   const std::string message = setting_error([] { make_task("line-drawing"); });
   CHECK_THAT(message, Catch::Contains("line-drawing"));
@@ -223,7 +227,7 @@ TEST_CASE("settings: get() of a real gives the shortest text that parses back ex
   Settings s;
   double x = 0.0;
   s.add("x", &x, "a real");
-  for (double value : {0.1, 1e-9, 1.0 / 3.0, 0.1 + 0.2, 2.5e-308, 4.9e-324, 1.7976931348623157e308, -123456.789,
+  for (double value : {0.1, 1e-9, 1.0 / 3.0, 0.1 + 0.2, 2.5e-308, 1.7976931348623157e308, -123456.789,
                        std::nextafter(1.0, 2.0), 0.0, 3e38, 1e-3}) {
     x = value;
     const std::string text = s.find("x")->get();
@@ -236,7 +240,25 @@ TEST_CASE("settings: get() of a real gives the shortest text that parses back ex
   CHECK(format_real(0.1) == "0.1");
   CHECK(format_real(1e-9) == "1e-09");
   CHECK(format_real(0.5) == "0.5");
+  CHECK(format_real(2.0) == "2");
+}
+
+TEST_CASE("settings: the shortest real text, subnormals and surrounding space", "[tasks][run_loop]") {
+  // Once wrong: format_real gave "1e+02" for 100, and std::stod refused the subnormal text get() writes.
   CHECK(format_real(100.0) == "100");
+  CHECK(format_real(1e22) == "1e+22");
+  Settings s;
+  double x = 4.9e-324;
+  s.add("x", &x, "a real");
+  const std::string text = s.find("x")->get();
+  x = -1.0;
+  CHECK_NOTHROW(s.assign("x", text));
+  CHECK(x == 4.9e-324);
+  CHECK_THROWS_AS(s.assign("x", " 1"), SettingError);
+  int n = 0;
+  s.add("n", &n, "an integer");
+  CHECK_THROWS_AS(s.assign("n", " 7"), SettingError);
+  CHECK(n == 0);
 }
 
 TEST_CASE("run loop: a callback that stops at epoch 2 gives the first 2 epochs of the full run", "[tasks][run_loop]") {
@@ -353,8 +375,11 @@ TEST_CASE("run loop: the model kinds; bptt trains with T = L", "[tasks][run_loop
 }
 
 TEST_CASE("run loop: captioning tests the epoch of the lowest validation cross-entropy", "[tasks][run_loop][caption]") {
-  // A tiny training set and a large step: the validation loss falls, then rises as the model overfits.
+  // A tiny training set (10 images) and a large step: the validation loss falls for an epoch or two, then
+  // rises as the model overfits (here 2.51 1.97 2.01 2.01 2.08 2.11).
   CaptionRunConfig config = small_caption();
+  config.scenes.train_images = 10;
+  config.model.hidden_size = 32;
   config.epochs = 6;
   config.trainer.optimizer.lr = 3e-2;
   config.caption.dropout = 0.0;

@@ -20,7 +20,4 @@ struct LineDrawingRunConfig : ExperimentConfig {
 /// The task with this configuration (its settings start from it).
 std::unique_ptr<Task> make_line_drawing_task(const LineDrawingRunConfig& config = {});
 
-/// Mean over samples and steps of the squared Euclidean error between outputs (2 x B*L) and targets.
-double dense_squared_error(const Matrix<float>& outputs, const Matrix<float>& targets);
-
 }  // namespace ccrnn::tasks

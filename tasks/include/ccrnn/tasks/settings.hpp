@@ -85,7 +85,9 @@ class Settings {
 /// Checks of a task's prepare(): throw SettingError("--name must be >= minimum") unless value >= minimum.
 void require_at_least(const std::string& name, double value, double minimum);
 
-/// Shortest text that parses back to the same double ("0.1", "1e-09").
+/// Shortest text that parses back to the same double ("0.1", "1e-09", "100").
 std::string format_real(double value);
+/// The double a whole text spells (what a real setting accepts); *ok false if the text is not exactly a number.
+double parse_real_text(const std::string& text, bool* ok);
 
 }  // namespace ccrnn::tasks

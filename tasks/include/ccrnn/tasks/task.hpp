@@ -7,6 +7,7 @@
 #include <ccrnn/tasks/experiment.hpp>
 #include <ccrnn/tasks/run_record.hpp>
 #include <ccrnn/tasks/settings.hpp>
+#include <ccrnn/tasks/trials/data.hpp>
 #include <ccrnn/train/trainer.hpp>
 
 #include <cstdint>
@@ -96,6 +97,9 @@ class Task {
   virtual std::vector<std::string> side_file_suffixes() const { return {}; }
   /// Datasets and attributes written once per results file (targets, vocabulary, data source, ...).
   virtual void write_task_data(io::Group& /*root*/) const {}
+  /// The task's fixed data set as trials (docs/trials-format.md), so that it can be trained through the
+  /// trials task; call after prepare(). Throws std::invalid_argument for a task without a fixed data set.
+  virtual TrialsData export_trials() const;
   /// Seeds run by default.
   virtual std::string default_seeds() const { return "10"; }
 

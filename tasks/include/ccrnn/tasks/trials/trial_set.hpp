@@ -86,4 +86,8 @@ class TrialSet {
   TrialArrays arrays_;
 };
 
+/// A batch's trials as a TrialSet (targets or labels, the batch's mask or its shared supervised steps as
+/// mask, context): how a built-in task's data set is exported as trials. Validated as any TrialSet.
+TrialSet trials_from_batch(const Batch<float>& batch, const TrialsNaming& naming);
+
 }  // namespace ccrnn::tasks
