@@ -14,6 +14,8 @@
 #include <ccrnn/tasks/run_loop.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
 #include <ccrnn/tasks/task_registry.hpp>
+#include <ccrnn/tasks/trials/file.hpp>
+#include <ccrnn/tasks/trials/task.hpp>
 
 #include <memory>
 #include <variant>
@@ -83,8 +85,33 @@ std::string setting_text(const py::handle& value) {
   return py::str(value).cast<std::string>();
 }
 
-/// The registered task, with data given from Python if any (seqmnist: MnistSplits, caption: CaptionData).
-std::unique_ptr<Task> task_with_data(const std::string& name, const py::object& data) {
+/// A Python generator of fresh trials as the trials task calls it (GIL taken): generator(batch_size) returns
+/// a TrialSet, a dict of TrialSet's arguments, or a tuple (inputs, targets[, mask]) in (L, B, .) layout.
+TrialGenerator python_generator(const py::object& generator) {
+  return [generator](Index batch_size) {
+    py::gil_scoped_acquire gil;
+    const py::object made = generator(batch_size);
+    if (py::isinstance<TrialSet>(made)) return made.cast<TrialSet>();
+    const py::object make = py::module_::import("ccrnn._ccrnn").attr("TrialSet");
+    if (py::isinstance<py::dict>(made)) return make(**made.cast<py::dict>()).cast<TrialSet>();
+    if (py::isinstance<py::tuple>(made) || py::isinstance<py::list>(made)) {
+      const py::sequence items = made.cast<py::sequence>();
+      if (items.size() == 2) return make(items[0], items[1]).cast<TrialSet>();
+      if (items.size() == 3) return make(items[0], items[1], py::none(), items[2]).cast<TrialSet>();
+    }
+    throw py::type_error("trials generator: return a TrialSet, a dict of its arguments or (inputs, targets[, mask]), not " +
+                         py::repr(made).cast<std::string>());
+  };
+}
+
+/// The registered task, with data given from Python if any (seqmnist: MnistSplits, caption: CaptionData,
+/// trials: TrialsData, and a generator of fresh training trials).
+std::unique_ptr<Task> task_with_data(const std::string& name, const py::object& data, const py::object& generator) {
+  if (!generator.is_none() && name != "trials") throw py::value_error("ccrnn.run: only the trials task takes a generator");
+  if (name == "trials" && !data.is_none())
+    return make_trials_task({}, std::make_shared<const TrialsData>(data.cast<const TrialsData&>()),
+                            generator.is_none() ? TrialGenerator{} : python_generator(generator));
+  if (!generator.is_none()) throw py::value_error("ccrnn.run: a trials generator needs data=TrialsData(...) for validation and shapes");
   if (data.is_none()) return make_task(name);
   if (name == "seqmnist") return make_seqmnist_task({}, std::make_shared<const MnistSplits>(data.cast<const MnistSplits&>()));
   if (name == "caption") return make_caption_task({}, std::make_shared<const CaptionData>(data.cast<const CaptionData&>()));
@@ -237,24 +264,41 @@ void bind_training(py::module_& m) {
         "(with dashes) and the attributes of results files.");
 
   m.def("run", [](const std::string& name, const std::string& model, std::uint64_t seed, const py::object& callback,
-                  const py::object& data, const py::kwargs& settings) {
-          std::unique_ptr<Task> task = task_with_data(name, data);
+                  const py::object& data, const py::object& generator, const py::kwargs& settings) {
+          std::unique_ptr<Task> task = task_with_data(name, data, generator);
           for (const auto& [key, value] : settings) task->settings().assign(py::str(key), setting_text(value));
           const ModelKind kind = parse_model_kind(model);
           {
             LongCall call;
-            task->prepare({kind});
+            // Validated as if a ccrnn were among the models, so that one set of keywords (cerebellar settings
+            // included) serves the runs of every model.
+            task->prepare({kind, ModelKind::ccrnn});
           }
           return run_and_convert(*task, kind, seed, callback);
         }, py::arg("task"), py::kw_only(), py::arg("model") = "ccrnn", py::arg("seed") = 1, py::arg("callback") = py::none(),
-        py::arg("data") = py::none(),
+        py::arg("data") = py::none(), py::arg("generator") = py::none(),
         (std::string("One run of a registered task (float32), deterministic in (task settings, data, seed), through the "
                      "same run loop as the executables. model: 'crnn', 'ccrnn' or 'bptt'. Settings as keywords with the "
                      "names of ccrnn.task_settings(task) (e.g. T=2, cerebellum_hidden=100, epochs=20). data: a "
                      "MnistSplits (seqmnist), CaptionData (caption) or TrialsData (trials) to use instead of the "
-                     "task's own. callback(epoch, values): values is a dict of the epoch's training and validation "
+                     "task's own. generator (trials only): generator(batch_size) returns fresh training trials each "
+                     "iteration (a TrialSet, a dict of its arguments, or (inputs, targets[, mask]) with time first: "
+                     "(L, B, I)); data then gives the shapes, classes and validation/test splits. callback(epoch, values): values is a dict of the epoch's training and validation "
                      "numbers by curve name. ") +
          callback_doc + " Returns the run's record: " + record_doc).c_str());
+
+  m.def("export_trials", [](const std::string& name, const std::string& path, bool overwrite, const py::kwargs& settings) {
+          std::unique_ptr<Task> task = make_task(name);
+          for (const auto& [key, value] : settings) task->settings().assign(py::str(key), setting_text(value));
+          LongCall call;
+          task->prepare({});
+          const TrialsData data = task->export_trials();
+          if (!path.empty()) write_trials(path, data, overwrite);
+          return data;
+        }, py::arg("task"), py::arg("path") = "", py::kw_only(), py::arg("overwrite") = false,
+        "A built-in task's fixed data set as trials (TrialsData; with path also written as a trials file), with the task's "
+        "settings as keywords (e.g. export_trials('seqmnist', target='class', procedural_train=2000)). Training it with "
+        "ccrnn.run('trials', data=..., ...) and the same model settings and seed gives the task's own curves bit for bit.");
 
   m.def("_run_configured", [](const std::string& name, const py::object& config, const py::object& data, std::uint64_t seed,
                               const py::object& callback, const py::kwargs& options) {
