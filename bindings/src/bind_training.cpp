@@ -305,7 +305,7 @@ void bind_training(py::module_& m) {
           py::object used;
           const std::unique_ptr<Task> task = configured_task(name, config, data, options, &used);
           return py::make_tuple(run_and_convert(*task, std::nullopt, seed, callback), used);
-        }, py::arg("task"), py::arg("config"), py::arg("data"), py::arg("seed"), py::arg("callback"),
+        }, py::arg("task_name"), py::arg("config"), py::arg("data"), py::arg("seed"), py::arg("callback"),
         "A run of a task's configuration object exactly as set (the cerebellum and T as in it); used by "
         "run_line_drawing, run_seqmnist and run_captioning. Returns (record as ccrnn.run returns it, the configuration used).");
 }

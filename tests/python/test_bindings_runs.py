@@ -137,7 +137,7 @@ def test_one_window_equals_full_bptt_and_a_silent_cerebellum_changes_nothing():
 
 
 def test_cpp_errors_become_python_exceptions_with_the_same_message(tmp_path):
-    with pytest.raises(ValueError, match="^line drawing: epochs must be >= 1$"):
+    with pytest.raises(ValueError, match="^linedraw: epochs must be >= 1$"):
         ccrnn.run_line_drawing(epochs=0)
     with pytest.raises(ccrnn.DataError, match=f"^{tmp_path}/none: no such directory"):
         ccrnn.load_mnist(str(tmp_path / "none"))

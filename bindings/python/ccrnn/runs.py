@@ -80,7 +80,20 @@ run_seqmnist.__doc__ = (
     "trajectory_images (n,), trajectory_labels (n,), recording_curves, recordings, seconds.")
 
 
+_CAPTION_ONLY = ("embedding_size", "dropout", "bn_momentum", "bn_eps")
+
+
+def _caption_options(options):
+    """model=dict(...) once held the caption model's own fields too; they now live in caption=dict(...)."""
+    model = options.get("model")
+    if isinstance(model, dict) and any(k in model for k in _CAPTION_ONLY):
+        options = dict(options, model={k: v for k, v in model.items() if k not in _CAPTION_ONLY})
+        options["caption"] = dict(options.get("caption") or {}, **{k: model[k] for k in _CAPTION_ONLY if k in model})
+    return options
+
+
 def run_captioning(config=None, *, data=None, seed=0, callback=None, **options):
+    options = _caption_options(options)
     record, _ = _ccrnn._run_configured("caption", config, data, seed,
                                        _callback(callback, ("train_ce", "val_ce", "val_bpw")), **options)
     s, curves, arrays = record["scalars"], record["curves"], record["arrays"]
