@@ -54,6 +54,11 @@ def caption(build_dir):
 
 
 @pytest.fixture(scope="session")
+def train(build_dir):
+    return executable(build_dir, "train", "ccrnn-train")
+
+
+@pytest.fixture(scope="session")
 def make_digits(build_dir):
     return executable(build_dir, "make_digits", "ccrnn-make-digits")
 
