@@ -1,5 +1,9 @@
 #include "report.hpp"
 
+#include <ccrnn/tasks/task_registry.hpp>
+
+#include <memory>
+
 #include "summary_table.hpp"
 
 #include <algorithm>
@@ -69,6 +73,35 @@ StoredResults read_stored_results(const io::File& file) {
   }
   if (r.runs.empty()) throw std::runtime_error(file.path() + ": no runs found (neither /runs/ nor /<model>/seed_<k>/ groups)");
   return r;
+}
+
+std::vector<std::string> task_summary_scalars(const io::File& file, const StoredResults& results) {
+  std::unique_ptr<tasks::Task> task;
+  try {
+    task = tasks::make_task(results.task);
+  } catch (const tasks::SettingError&) {
+    return {};
+  }
+  // A sweep records each run's settings on the run's group, a task executable on the root.
+  const io::Group root = file.root();
+  const io::Group settings = root.is_group("runs") && !root.open_group("runs").children().empty()
+                                 ? root.open_group("runs").open_group(root.open_group("runs").children().front())
+                                 : root;
+  for (const tasks::Setting& s : task->settings().all()) {
+    if (!settings.has_attr(s.name)) continue;
+    try {
+      switch (s.kind) {
+        case tasks::Setting::Kind::integer:
+        case tasks::Setting::Kind::flag: task->settings().assign(s.name, std::to_string(settings.attr_int(s.name))); break;
+        case tasks::Setting::Kind::real: task->settings().assign(s.name, tasks::format_real(settings.attr_double(s.name))); break;
+        case tasks::Setting::Kind::text: task->settings().assign(s.name, settings.attr_string(s.name)); break;
+      }
+    } catch (const std::exception&) {  // a file of another version: keep the task's default
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto& column : task->summary_columns()) names.push_back(column.scalar);
+  return names;
 }
 
 void print_curve(const StoredResults& results, const std::string& curve, std::FILE* out) {

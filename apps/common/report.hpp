@@ -30,6 +30,10 @@ struct StoredResults {
 /// Reads either layout; throws std::runtime_error naming the file if it holds no runs.
 StoredResults read_stored_results(const io::File& file);
 
+/// The scalars of the summary table of the file's task, from the registry, with the task's settings as the
+/// file records them (e.g. seqMNIST's columns depend on its target); empty for a task not registered here.
+std::vector<std::string> task_summary_scalars(const io::File& file, const StoredResults& results);
+
 /// Prints the report of every condition to `out`. Scalars shown: the primary one, then
 /// test_accuracy where runs have one, then any of `extra` that exist.
 void print_report(const StoredResults& results, std::FILE* out, const std::vector<std::string>& extra = {});

@@ -12,7 +12,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> curves;
   po::options_description options("Report");
   options.add_options()("file", po::value(&files)->composing(), "results file(s) (also positional)")
-      ("scalars", po::value(&extra), "extra scalars to show, a comma list (e.g. test_error,dysmetria)")
+      ("scalars", po::value(&extra),
+       "scalars to show besides the compared one, a comma list (e.g. test_error,dysmetria); default: the columns of "
+       "the task's own summary table")
       ("curve", po::value(&curves)->composing(),
        "also show this per-epoch curve at five epochs (repeatable; e.g. val_error, alignment_prediction)");
   po::positional_options_description positional;
@@ -46,7 +48,8 @@ int main(int argc, char** argv) {
       const auto file = ccrnn::io::File::open_read(path);
       std::printf("== %s\n", path.c_str());
       const StoredResults results = read_stored_results(file);
-      print_report(results, stdout, scalars);
+      // Without --scalars: the columns the task's own summary table shows (the task from the registry).
+      print_report(results, stdout, scalars.empty() ? task_summary_scalars(file, results) : scalars);
       for (const auto& curve : curves) print_curve(results, curve, stdout);
     }
     return exit_ok;
