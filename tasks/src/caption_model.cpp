@@ -1,4 +1,5 @@
 // The caption model: encoder (projection + batch norm + embedding) around ccrnn's decoder (caption/model.hpp).
+#include <ccrnn/core/ensure_shape.hpp>
 #include <ccrnn/core/init.hpp>
 #include <ccrnn/tasks/caption/model.hpp>
 #include <ccrnn/tasks/caption/vocabulary.hpp>
@@ -245,8 +246,8 @@ std::vector<std::vector<int>> CaptionModel<S>::greedy_decode(const Matrix<S>& fe
   std::vector<std::vector<int>> out(static_cast<size_t>(b));
   if (b == 0) return out;
   decoder.cortex.prepare(ws.cortex, b, length);
-  if (ws.inputs.rows() != e || ws.inputs.cols() != b * length) ws.inputs.resize(e, b * length);
-  if (ws.logits.rows() != config_.vocabulary_size || ws.logits.cols() != b) ws.logits.resize(config_.vocabulary_size, b);
+  ensure_shape(ws.inputs, e, b * length);
+  ensure_shape(ws.logits, config_.vocabulary_size, b);
   Matrix<S> normalized;
   Vector<S> inv_std, mean, var;
   encode(features, false, normalized, inv_std, mean, var, ws.inputs.leftCols(b));

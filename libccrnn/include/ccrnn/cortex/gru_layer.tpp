@@ -21,7 +21,7 @@ struct GruCell {
     const Index n = layer.hidden_size();
     // input_projection: W_ih x + b_ih (3N); activations: r, z, n, and W_hn h + b_hn (4N)
     detail::prepare_trace(trace, n, 3 * n, 4 * n, 4 * n, layer.input_size(), batch, length);
-    detail::ensure_shape(trace.scratch, 3 * n, batch);
+    ensure_shape(trace.scratch, 3 * n, batch);
   }
 
   static void forward(const Layer& layer, const ParamSet<S>& params, const ConstBlockRef<S>& inputs,

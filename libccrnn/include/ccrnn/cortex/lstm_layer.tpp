@@ -19,7 +19,7 @@ struct LstmCell {
     // activations: the gates i, f, g, o after their nonlinearities (4N rows, so one step's block is
     // contiguous); cell_activations: tanh of the new cell state.
     detail::prepare_trace(trace, 2 * n, 4 * n, 4 * n, 4 * n, layer.input_size(), batch, length);
-    detail::ensure_shape(trace.cell_activations, n, batch * length);
+    ensure_shape(trace.cell_activations, n, batch * length);
     if (trace.gate_scale.rows() != 4 * n || trace.gate_scale.cols() != batch) {
       // logistic(x) = 0.5 tanh(x / 2) + 0.5, so all four gates are s * tanh(s x) + (1 - s) with s = 1/2 for
       // i, f, o and s = 1 for g: one vectorised pass over a step's whole contiguous gate block.

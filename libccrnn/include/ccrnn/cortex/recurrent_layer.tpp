@@ -2,8 +2,9 @@
 // Definitions shared by all cell types (the cells' own are in lstm_layer.tpp, tanh_layer.tpp and
 // gru_layer.tpp). Included only by libccrnn/src (explicit instantiation).
 #include <ccrnn/cortex/recurrent_layer.hpp>
-#include <ccrnn/core/matmul.hpp>
+#include <ccrnn/core/ensure_shape.hpp>
 #include <ccrnn/core/init.hpp>
+#include <ccrnn/core/matmul.hpp>
 
 #include <cmath>
 
@@ -26,11 +27,6 @@ void RecurrentLayer<S>::initialise(ParamSet<S>& params, Rng& rng) const {
 }
 
 namespace detail {
-/// Resizes only when the shape changes, so repeated batches of one shape never allocate.
-template <class S>
-void ensure_shape(Matrix<S>& m, Index rows, Index cols) {
-  if (m.rows() != rows || m.cols() != cols) m.setZero(rows, cols);
-}
 /// gate_rows: rows of the input projection; gradient_rows: rows of gate_grads (they differ for the GRU).
 template <class S>
 void prepare_trace(LayerTrace<S>& trace, Index state_rows, Index gate_rows, Index gradient_rows,

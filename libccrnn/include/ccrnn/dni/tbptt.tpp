@@ -1,5 +1,6 @@
 #pragma once
 #include <ccrnn/core/columns.hpp>
+#include <ccrnn/core/ensure_shape.hpp>
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/model.tpp>
 #include <ccrnn/train/loss.tpp>
@@ -14,11 +15,6 @@
 namespace ccrnn {
 
 namespace detail {
-template <class S>
-void resize_if_needed(Matrix<S>& m, Index rows, Index cols) {
-  if (m.rows() != rows || m.cols() != cols) m.setZero(rows, cols);
-}
-
 /// window_loss for LossKind::cross_entropy, vectorised: per supervised step one pass of column maxima, one
 /// exp over the step's whole V x B block (column by column, each contiguous), column sums, then the
 /// scaled softmax minus the one-hot label as the gradient. The loss is accumulated in double.
@@ -103,13 +99,13 @@ void begin_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettin
   const Index b = batch.size, cols = b * batch.length, state = model.state_size();
   ws.windows = window_count(batch.length, settings.truncation);
   model.cortex.prepare(ws.cortex, b, batch.length);
-  detail::resize_if_needed(ws.outputs, model.readout.output_size(), cols);
-  detail::resize_if_needed(ws.output_grads, model.readout.output_size(), cols);
-  detail::resize_if_needed(ws.hidden_grads, model.cortex.hidden_size(), cols);
-  detail::resize_if_needed(ws.state_grad, state, b);
+  ensure_shape(ws.outputs, model.readout.output_size(), cols);
+  ensure_shape(ws.output_grads, model.readout.output_size(), cols);
+  ensure_shape(ws.hidden_grads, model.cortex.hidden_size(), cols);
+  ensure_shape(ws.state_grad, state, b);
   if (model.cerebellum) {
-    detail::resize_if_needed(ws.predictions, state, b * (ws.windows + 1));
-    detail::resize_if_needed(ws.targets, state, b * ws.windows);
+    ensure_shape(ws.predictions, state, b * (ws.windows + 1));
+    ensure_shape(ws.targets, state, b * ws.windows);
   }
 }
 
@@ -151,7 +147,7 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
                             std::all_of(ws.cortex.layers.begin(), ws.cortex.layers.end(),
                                         [b](const LayerTrace<S>& l) { return l.states.leftCols(b).isZero(S(0)); });
     first_cols = zero_start ? 1 : b;
-    detail::resize_if_needed(ws.boundary_states, model.state_size(), first_cols + segment_windows * b);
+    ensure_shape(ws.boundary_states, model.state_size(), first_cols + segment_windows * b);
     if (zero_start) ws.boundary_states.col(0).setZero();
     else model.cortex.gather_state(ws.cortex, w_begin * trunc, ws.boundary_states.leftCols(b));
     for (Index j = 1; j < boundaries; ++j)
@@ -160,7 +156,7 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
     if (model.config().context_size > 0) {
       if (batch.context.rows() != model.config().context_size || batch.context.cols() != b)
         throw std::invalid_argument("batch: cerebellar context must be context_size x B");
-      detail::resize_if_needed(ws.boundary_context, model.config().context_size, boundaries * b);
+      ensure_shape(ws.boundary_context, model.config().context_size, boundaries * b);
       for (Index j = 0; j < boundaries; ++j) ws.boundary_context.middleCols(j * b, b) = batch.context;
       context = &ws.boundary_context;
     }
@@ -205,7 +201,7 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
   //    loss = sum over batch and dims of (C(s0) - target)^2 (a sum over the batch, as the reference).
   if (need_start) {
     const Index starts = segment_windows * b, cols = first_cols + (segment_windows - 1) * b;
-    detail::resize_if_needed(ws.cerebellum_grads, model.state_size(), starts);
+    ensure_shape(ws.cerebellum_grads, model.state_size(), starts);
     ws.cerebellum_grads = ws.predictions.middleCols(w_begin * b, starts) - ws.targets.middleCols(w_begin * b, starts);
     stats.cerebellar_loss = static_cast<double>(ws.cerebellum_grads.squaredNorm());
     // The backward pass is linear in the output gradient and merged columns share their activations, so
@@ -234,7 +230,7 @@ void predict(const Model<S>& model, const Batch<S>& batch, TbpttWorkspace<S>& ws
   if (batch.inputs.rows() != model.cortex.input_size() || batch.inputs.cols() != batch.size * batch.length)
     throw std::invalid_argument("predict: inputs have the wrong shape");
   model.cortex.prepare(ws.cortex, batch.size, batch.length);
-  detail::resize_if_needed(ws.outputs, model.readout.output_size(), batch.size * batch.length);
+  ensure_shape(ws.outputs, model.readout.output_size(), batch.size * batch.length);
   model.cortex.forward(model.params, batch.inputs, ws.cortex, 0, batch.length);
   model.readout.forward(model.params, model.cortex.outputs(ws.cortex), ws.outputs);
 }

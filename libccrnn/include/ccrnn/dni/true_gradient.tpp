@@ -1,4 +1,5 @@
 #pragma once
+#include <ccrnn/core/ensure_shape.hpp>
 #include <ccrnn/dni/true_gradient.hpp>
 #include <ccrnn/train/loss.hpp>
 
@@ -8,11 +9,6 @@
 namespace ccrnn {
 
 namespace detail {
-
-template <class S>
-void resize_boundary_matrix(Matrix<S>& m, Index rows, Index cols) {
-  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
-}
 
 template <class S>
 void check_boundary_batch(const Model<S>& model, const Batch<S>& batch, Index truncation, LossKind loss) {
@@ -44,8 +40,8 @@ double windowed_forward(const Model<S>& model, const Batch<S>& batch, Index trun
       throw std::invalid_argument("boundary gradients: replacement state must be state_size x B");
   }
   model.cortex.prepare(ws.cortex, b, length);
-  resize_boundary_matrix(ws.outputs, model.readout.output_size(), cols);
-  resize_boundary_matrix(ws.output_grads, model.readout.output_size(), cols);
+  ensure_shape(ws.outputs, model.readout.output_size(), cols);
+  ensure_shape(ws.output_grads, model.readout.output_size(), cols);
   if (state != nullptr) {
     // The replaced state is the one ENTERING step boundary_step: the readout of the steps before it (the
     // last of which reads the top layer's h from the same boundary block) is computed first, unperturbed.
@@ -100,13 +96,13 @@ void compute_boundary_gradients(const Model<S>& model, const Batch<S>& batch, co
   out.windows = windows;
 
   // Gradient w.r.t. the top layer's outputs at every step (the task gradients do not depend on truncation).
-  detail::resize_boundary_matrix(ws.hidden_grads, model.cortex.hidden_size(), b * length);
-  detail::resize_boundary_matrix(ws.state_grad, state, b);
+  ensure_shape(ws.hidden_grads, model.cortex.hidden_size(), b * length);
+  ensure_shape(ws.state_grad, state, b);
   model.readout.backward(model.params, ws.output_grads, ws.hidden_grads);
 
   // Truncated: each window on its own, from a zero gradient at its end.
   if (options.truncated) {
-    detail::resize_boundary_matrix(out.truncated, state, b * windows);
+    ensure_shape(out.truncated, state, b * windows);
     for (Index w = 0; w < windows; ++w) {
       const Index t0 = w * trunc, t1 = std::min(t0 + trunc, length);
       ws.state_grad.setZero();
@@ -119,7 +115,7 @@ void compute_boundary_gradients(const Model<S>& model, const Batch<S>& batch, co
 
   // True: one backward from t = L to 0, the state gradient carried across windows, read at every boundary.
   // (Runs after the truncated passes, so the trace's gate gradients are the full pass's.)
-  detail::resize_boundary_matrix(out.full, state, b * (windows + 1));
+  ensure_shape(out.full, state, b * (windows + 1));
   out.full.rightCols(b).setZero();
   ws.state_grad.setZero();
   for (Index w = windows; w-- > 0;) {
