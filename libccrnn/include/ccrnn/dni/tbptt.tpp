@@ -75,27 +75,12 @@ double batch_training_error(const TbpttSettings& settings, const ConstBlockRef<S
   return training_error<S>(settings.loss, outputs, batch);
 }
 
-template <class S>
-void check_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings) {
-  const auto fail = [](const std::string& what) { throw std::invalid_argument("batch: " + what); };
-  if (batch.size < 1 || batch.length < 1) fail("empty batch");
-  if (batch.inputs.rows() != model.cortex.input_size() || batch.inputs.cols() != batch.size * batch.length)
-    fail("inputs must be " + std::to_string(model.cortex.input_size()) + " x " +
-         std::to_string(batch.size * batch.length) + ", got " + std::to_string(batch.inputs.rows()) + " x " +
-         std::to_string(batch.inputs.cols()));
-  if (static_cast<Index>(batch.supervised.size()) != batch.length) fail("supervised flags must have one entry per step");
-  if (settings.loss == LossKind::mse &&
-      (batch.targets.rows() != model.readout.output_size() || batch.targets.cols() != batch.inputs.cols()))
-    fail("regression targets must be output_size x B*L");
-  if (settings.loss == LossKind::cross_entropy && static_cast<Index>(batch.labels.size()) != batch.inputs.cols())
-    fail("labels must have one entry per column (B*L)");
-  if (settings.truncation < 1) fail("truncation length T must be >= 1");
-}
 }  // namespace detail
 
 template <class S>
 void begin_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings, TbpttWorkspace<S>& ws) {
-  detail::check_batch(model, batch, settings);
+  validate_batch(batch, model.cortex.input_size(), model.readout.output_size(), settings.loss);
+  if (settings.truncation < 1) throw std::invalid_argument("batch: truncation length T must be >= 1");
   const Index b = batch.size, cols = b * batch.length, state = model.state_size();
   ws.windows = window_count(batch.length, settings.truncation);
   model.cortex.prepare(ws.cortex, b, batch.length);

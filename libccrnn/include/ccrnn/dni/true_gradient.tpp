@@ -10,28 +10,13 @@ namespace ccrnn {
 
 namespace detail {
 
-template <class S>
-void check_boundary_batch(const Model<S>& model, const Batch<S>& batch, Index truncation, LossKind loss) {
-  const auto fail = [](const std::string& what) { throw std::invalid_argument("boundary gradients: " + what); };
-  if (truncation < 1) fail("truncation length T must be >= 1");
-  if (batch.size < 1 || batch.length < 1) fail("empty batch");
-  const Index cols = batch.size * batch.length;
-  if (batch.inputs.rows() != model.cortex.input_size() || batch.inputs.cols() != cols)
-    fail("inputs must be " + std::to_string(model.cortex.input_size()) + " x " + std::to_string(cols) + ", got " +
-         std::to_string(batch.inputs.rows()) + " x " + std::to_string(batch.inputs.cols()));
-  if (static_cast<Index>(batch.supervised.size()) != batch.length) fail("supervised flags must have one entry per step");
-  if (loss == LossKind::mse && (batch.targets.rows() != model.readout.output_size() || batch.targets.cols() != cols))
-    fail("regression targets must be output_size x B*L");
-  if (loss == LossKind::cross_entropy && static_cast<Index>(batch.labels.size()) != cols)
-    fail("labels must have one entry per column (B*L)");
-}
-
 /// Forward over the whole sequence (optionally replacing the state at boundary_step), the readout, and the
 /// window losses with their output gradients. Returns F.
 template <class S>
 double windowed_forward(const Model<S>& model, const Batch<S>& batch, Index truncation, LossKind loss,
                         BoundaryGradientWorkspace<S>& ws, Index boundary_step, const Matrix<S>* state) {
-  check_boundary_batch(model, batch, truncation, loss);
+  if (truncation < 1) throw std::invalid_argument("boundary gradients: truncation length T must be >= 1");
+  validate_batch(batch, model.cortex.input_size(), model.readout.output_size(), loss);
   const Index b = batch.size, length = batch.length, cols = b * length;
   if (state != nullptr) {
     if (boundary_step < 0 || boundary_step > length)
