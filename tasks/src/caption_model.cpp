@@ -3,6 +3,7 @@
 #include <ccrnn/core/init.hpp>
 #include <ccrnn/tasks/caption/model.hpp>
 #include <ccrnn/tasks/caption/vocabulary.hpp>
+#include <ccrnn/train/cross_entropy.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -277,41 +278,7 @@ std::vector<std::vector<int>> CaptionModel<S>::greedy_decode(const Matrix<S>& fe
   return out;
 }
 
-template <class S>
-void cross_entropy_columns(const ConstBlockRef<S>& logits, const std::vector<int>& labels, Index c0, Index c1,
-                           std::vector<double>& out) {
-  if (c0 < 0 || c1 > logits.cols() || c1 > static_cast<Index>(labels.size()) || c0 > c1)
-    throw std::out_of_range("cross-entropy: column range outside the logits or labels");
-  out.resize(static_cast<size_t>(c1 - c0));
-  if (c0 == c1) return;
-  const auto block = logits.middleCols(c0, c1 - c0);
-  const Eigen::Matrix<S, 1, Eigen::Dynamic> top = block.colwise().maxCoeff();
-  Matrix<S> shifted = block.rowwise() - top;
-  const Eigen::Array<S, 1, Eigen::Dynamic> sums = shifted.array().exp().colwise().sum();
-  for (Index c = 0; c < c1 - c0; ++c) {
-    const int label = labels[static_cast<size_t>(c0 + c)];
-    if (label < 0 || label >= logits.rows())
-      throw std::invalid_argument("cross-entropy: label " + std::to_string(label) + " out of range");
-    out[static_cast<size_t>(c)] = std::log(static_cast<double>(sums(c))) - static_cast<double>(shifted(label, c));
-  }
-}
-
-template <class S>
-double cross_entropy_sum(const ConstBlockRef<S>& logits, const std::vector<int>& labels, Index c0, Index c1) {
-  std::vector<double> per_column;
-  cross_entropy_columns<S>(logits, labels, c0, c1, per_column);
-  double total = 0.0;
-  for (double v : per_column) total += v;
-  return total;
-}
-
 template class CaptionModel<float>;
 template class CaptionModel<double>;
-template void cross_entropy_columns(const ConstBlockRef<float>&, const std::vector<int>&, Index, Index,
-                                    std::vector<double>&);
-template void cross_entropy_columns(const ConstBlockRef<double>&, const std::vector<int>&, Index, Index,
-                                    std::vector<double>&);
-template double cross_entropy_sum(const ConstBlockRef<float>&, const std::vector<int>&, Index, Index);
-template double cross_entropy_sum(const ConstBlockRef<double>&, const std::vector<int>&, Index, Index);
 
 }  // namespace ccrnn::tasks

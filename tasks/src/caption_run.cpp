@@ -1,6 +1,7 @@
 // One caption-generation run (caption/run.hpp).
 #include <ccrnn/tasks/caption/run.hpp>
 #include <ccrnn/core/interrupt.hpp>
+#include <ccrnn/train/cross_entropy.hpp>
 
 #include <algorithm>
 #include <chrono>

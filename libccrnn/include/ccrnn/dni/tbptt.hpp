@@ -23,10 +23,10 @@ struct TbpttSettings {
   LossKind loss = LossKind::mse;
   bool input_grads = false;      // also compute the gradient w.r.t. batch.inputs of every processed window
                                  // (Cortex::input_grads(ws.cortex)), e.g. to train an input encoder
-  bool vectorised_cross_entropy = false;  // cross-entropy loss, gradient and training error in S with
-                                 // vectorised exp over each output column (same definitions as
-                                 // train/loss.hpp; several times faster for large vocabularies; rounding
-                                 // differs from the default double-precision loop)
+  bool vectorised_cross_entropy = false;  // cross-entropy loss, gradient and training error by the
+                                 // vectorised path in S (CrossEntropyPath::vectorised, train/cross_entropy.hpp:
+                                 // the same definitions, several times faster for large vocabularies,
+                                 // rounding differs from the default double-precision loop)
 };
 
 /// Everything one batch needs, sized once per batch shape (no allocation in the per-step loops).

@@ -15,66 +15,9 @@
 namespace ccrnn {
 
 namespace detail {
-/// window_loss for LossKind::cross_entropy, vectorised: per supervised step one pass of column maxima, one
-/// exp over the step's whole V x B block (column by column, each contiguous), column sums, then the
-/// scaled softmax minus the one-hot label as the gradient. The loss is accumulated in double.
-template <class S>
-double vectorised_window_cross_entropy(const ConstBlockRef<S>& outputs, const Batch<S>& batch, Index t0, Index t1,
-                                       BlockRef<S> output_grads) {
-  const Index b = batch.size, d = outputs.rows();
-  output_grads.middleCols(t0 * b, (t1 - t0) * b).setZero();
-  const Index steps = supervised_steps(batch.supervised, t0, t1);
-  if (steps == 0) return 0.0;
-  const double norm = 1.0 / static_cast<double>(steps * b);
-  double loss = 0.0;
-  for (Index t = t0; t < t1; ++t) {
-    if (!batch.supervised[static_cast<size_t>(t)]) continue;
-    auto grads = output_grads.middleCols(t * b, b);
-    grads = outputs.middleCols(t * b, b);
-    for (Index j = 0; j < b; ++j) {
-      const int label = batch.labels[static_cast<size_t>(t * b + j)];
-      if (label < 0 || label >= d) throw std::invalid_argument("cross-entropy: label out of range at a supervised step");
-      auto column = column_segment(grads, j, 0, d);
-      const S top = column.maxCoeff();
-      const S shifted_label = column(label) - top;
-      column = (column - top).exp();
-      const double sum = static_cast<double>(column.sum());
-      loss += (std::log(sum) - static_cast<double>(shifted_label)) * norm;
-      column *= static_cast<S>(norm / sum);
-      column(label) -= static_cast<S>(norm);
-    }
-  }
-  return loss;
+inline CrossEntropyPath cross_entropy_path(const TbpttSettings& settings) {
+  return settings.vectorised_cross_entropy ? CrossEntropyPath::vectorised : CrossEntropyPath::double_loop;
 }
-
-/// training_error for LossKind::cross_entropy, vectorised like vectorised_window_cross_entropy.
-template <class S>
-double vectorised_training_cross_entropy(const ConstBlockRef<S>& outputs, const Batch<S>& batch) {
-  const Index b = batch.size, d = outputs.rows();
-  Vector<S> column(d);
-  double total = 0.0;
-  Index pairs = 0;
-  for (Index t = 0; t < batch.length; ++t) {
-    if (!batch.supervised[static_cast<size_t>(t)]) continue;
-    for (Index j = t * b; j < (t + 1) * b; ++j, ++pairs) {
-      column = outputs.col(j);
-      const S top = column.maxCoeff();
-      const S shifted_label = column(batch.labels[static_cast<size_t>(j)]) - top;
-      column = (column.array() - top).exp().matrix();
-      total += std::log(static_cast<double>(column.sum())) - static_cast<double>(shifted_label);
-    }
-  }
-  return pairs > 0 ? total / static_cast<double>(pairs) : 0.0;
-}
-
-/// The batch's training error with the settings' implementation of the loss.
-template <class S>
-double batch_training_error(const TbpttSettings& settings, const ConstBlockRef<S>& outputs, const Batch<S>& batch) {
-  if (settings.loss == LossKind::cross_entropy && settings.vectorised_cross_entropy)
-    return vectorised_training_cross_entropy<S>(outputs, batch);
-  return training_error<S>(settings.loss, outputs, batch);
-}
-
 }  // namespace detail
 
 template <class S>
@@ -110,11 +53,10 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
                         ws.outputs.middleCols(t_begin * b, segment_cols));
 
   // 2. Task losses and their gradients w.r.t. the readout, then w.r.t. the top layer's outputs.
-  const bool vectorised = settings.loss == LossKind::cross_entropy && settings.vectorised_cross_entropy;
   for (Index w = w_begin; w < w_end; ++w) {
     const Index t0 = w * trunc, t1 = std::min((w + 1) * trunc, length);
-    stats.task_loss += vectorised ? detail::vectorised_window_cross_entropy<S>(ws.outputs, batch, t0, t1, ws.output_grads)
-                                  : window_loss<S>(settings.loss, ws.outputs, batch, t0, t1, ws.output_grads);
+    stats.task_loss +=
+        window_loss<S>(settings.loss, ws.outputs, batch, t0, t1, ws.output_grads, detail::cross_entropy_path(settings));
   }
   model.readout.backward(params, ws.output_grads.middleCols(t_begin * b, segment_cols),
                          ws.hidden_grads.middleCols(t_begin * b, segment_cols));
@@ -206,7 +148,7 @@ BatchStats accumulate_batch_gradients(Model<S>& model, const Batch<S>& batch, co
                                       TbpttWorkspace<S>& ws) {
   begin_batch(model, batch, settings, ws);
   BatchStats stats = accumulate_windows(model, batch, settings, ws, 0, ws.windows);
-  stats.training_error = detail::batch_training_error<S>(settings, ws.outputs, batch);
+  stats.training_error = training_error<S>(settings.loss, ws.outputs, batch, detail::cross_entropy_path(settings));
   return stats;
 }
 
