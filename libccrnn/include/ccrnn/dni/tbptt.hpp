@@ -8,6 +8,8 @@
 // the cerebellum's backward over all window starts is again one wide product.
 // A segment is all windows of the batch (one optimizer step per batch) or a single window (one step per
 // window, where parameters change between windows and the loop must be sequential).
+// The cerebellum's steps (its predictions, the injection, the targets, its learning) are in
+// dni/synthetic_gradient.hpp; this file's accumulate_windows runs the windows around them.
 #include <ccrnn/model.hpp>
 #include <ccrnn/train/batch.hpp>
 
