@@ -21,13 +21,12 @@ std::string to_string(CellType cell) {
   return "?";
 }
 
-
-template class LstmLayer<float>;
-template class LstmLayer<double>;
-template class TanhLayer<float>;
-template class TanhLayer<double>;
-template class GruLayer<float>;
-template class GruLayer<double>;
+template class CellLayer<float, LstmCell>;
+template class CellLayer<double, LstmCell>;
+template class CellLayer<float, TanhCell>;
+template class CellLayer<double, TanhCell>;
+template class CellLayer<float, GruCell>;
+template class CellLayer<double, GruCell>;
 template class Cortex<float>;
 template class Cortex<double>;
 }  // namespace ccrnn

@@ -1,7 +1,9 @@
 // The caption model: encoder (projection + batch norm + embedding) around ccrnn's decoder (caption/model.hpp).
+#include <ccrnn/core/ensure_shape.hpp>
 #include <ccrnn/core/init.hpp>
 #include <ccrnn/tasks/caption/model.hpp>
 #include <ccrnn/tasks/caption/vocabulary.hpp>
+#include <ccrnn/train/cross_entropy.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -246,8 +248,8 @@ std::vector<std::vector<int>> CaptionModel<S>::greedy_decode(const Matrix<S>& fe
   std::vector<std::vector<int>> out(static_cast<size_t>(b));
   if (b == 0) return out;
   decoder.cortex.prepare(ws.cortex, b, length);
-  if (ws.inputs.rows() != e || ws.inputs.cols() != b * length) ws.inputs.resize(e, b * length);
-  if (ws.logits.rows() != config_.vocabulary_size || ws.logits.cols() != b) ws.logits.resize(config_.vocabulary_size, b);
+  ensure_shape(ws.inputs, e, b * length);
+  ensure_shape(ws.logits, config_.vocabulary_size, b);
   Matrix<S> normalized;
   Vector<S> inv_std, mean, var;
   encode(features, false, normalized, inv_std, mean, var, ws.inputs.leftCols(b));
@@ -277,41 +279,7 @@ std::vector<std::vector<int>> CaptionModel<S>::greedy_decode(const Matrix<S>& fe
   return out;
 }
 
-template <class S>
-void cross_entropy_columns(const ConstBlockRef<S>& logits, const std::vector<int>& labels, Index c0, Index c1,
-                           std::vector<double>& out) {
-  if (c0 < 0 || c1 > logits.cols() || c1 > static_cast<Index>(labels.size()) || c0 > c1)
-    throw std::out_of_range("cross-entropy: column range outside the logits or labels");
-  out.resize(static_cast<size_t>(c1 - c0));
-  if (c0 == c1) return;
-  const auto block = logits.middleCols(c0, c1 - c0);
-  const Eigen::Matrix<S, 1, Eigen::Dynamic> top = block.colwise().maxCoeff();
-  Matrix<S> shifted = block.rowwise() - top;
-  const Eigen::Array<S, 1, Eigen::Dynamic> sums = shifted.array().exp().colwise().sum();
-  for (Index c = 0; c < c1 - c0; ++c) {
-    const int label = labels[static_cast<size_t>(c0 + c)];
-    if (label < 0 || label >= logits.rows())
-      throw std::invalid_argument("cross-entropy: label " + std::to_string(label) + " out of range");
-    out[static_cast<size_t>(c)] = std::log(static_cast<double>(sums(c))) - static_cast<double>(shifted(label, c));
-  }
-}
-
-template <class S>
-double cross_entropy_sum(const ConstBlockRef<S>& logits, const std::vector<int>& labels, Index c0, Index c1) {
-  std::vector<double> per_column;
-  cross_entropy_columns<S>(logits, labels, c0, c1, per_column);
-  double total = 0.0;
-  for (double v : per_column) total += v;
-  return total;
-}
-
 template class CaptionModel<float>;
 template class CaptionModel<double>;
-template void cross_entropy_columns(const ConstBlockRef<float>&, const std::vector<int>&, Index, Index,
-                                    std::vector<double>&);
-template void cross_entropy_columns(const ConstBlockRef<double>&, const std::vector<int>&, Index, Index,
-                                    std::vector<double>&);
-template double cross_entropy_sum(const ConstBlockRef<float>&, const std::vector<int>&, Index, Index);
-template double cross_entropy_sum(const ConstBlockRef<double>&, const std::vector<int>&, Index, Index);
 
 }  // namespace ccrnn::tasks

@@ -4,6 +4,7 @@
 #include <ccrnn/core/shuffle.hpp>
 #include <ccrnn/tasks/caption/run.hpp>
 #include <ccrnn/tasks/shared_data.hpp>
+#include <ccrnn/train/cross_entropy.hpp>
 
 #include <algorithm>
 #include <chrono>

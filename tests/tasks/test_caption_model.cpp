@@ -275,47 +275,6 @@ TEST_CASE("caption model: dropout masks are inverted Bernoulli(0.5), fixed by th
   CHECK(cb.dropout_mask.size() == 0);
 }
 
-TEST_CASE("trainer: the vectorised cross-entropy equals the reference loss, gradient and training error",
-          "[caption][trainer]") {
-  ModelConfig config;
-  config.input_size = 3;
-  config.hidden_size = 4;
-  config.output_size = 7;
-  config.cerebellum = true;
-  config.cerebellar.hidden_size = 6;
-  for (bool sparse : {false, true}) {
-    Model<double> model(config);
-    model.initialise(9);
-    Rng rng(9, Stream::data);
-    Batch<double> batch;
-    batch.size = 3;
-    batch.length = 5;
-    batch.inputs = normal_matrix(rng, 3, 15, 3.0);
-    batch.supervised = sparse_feedback(5, sparse ? 2 : 1);  // sparse: steps 0, 2, 4
-    for (int i = 0; i < 15; ++i) batch.labels.push_back(static_cast<int>(rng.uniform_int(0, 6)));
-    model.params.values() *= 3.0;  // large logits
-    TbpttSettings settings;
-    settings.truncation = 2;
-    settings.loss = LossKind::cross_entropy;
-    TbpttWorkspace<double> ws_ref, ws_vec;
-    model.params.zero_grad();
-    const BatchStats ref = accumulate_batch_gradients(model, batch, settings, ws_ref);
-    const Vector<double> ref_grads = model.params.grads();
-    settings.vectorised_cross_entropy = true;
-    model.params.zero_grad();
-    const BatchStats vec = accumulate_batch_gradients(model, batch, settings, ws_vec);
-    CHECK(vec.task_loss == Approx(ref.task_loss).epsilon(1e-13));
-    CHECK(vec.training_error == Approx(ref.training_error).epsilon(1e-13));
-    CHECK(vec.cerebellar_loss == Approx(ref.cerebellar_loss).epsilon(1e-12));
-    CHECK((ws_vec.output_grads - ws_ref.output_grads).cwiseAbs().maxCoeff() < 1e-15);
-    CHECK((model.params.grads() - ref_grads).cwiseAbs().maxCoeff() < 1e-13);
-    CHECK(ref_grads.cwiseAbs().maxCoeff() > 1e-3);
-    if (sparse) CHECK(ws_vec.output_grads.middleCols(3, 3).isZero(0.0));  // step 1 carries no feedback
-    batch.labels[2] = 7;  // out of range at a supervised step
-    CHECK_THROWS_AS(accumulate_batch_gradients(model, batch, settings, ws_vec), std::invalid_argument);
-  }
-}
-
 TEST_CASE("trainer: input gradients are opt-in and change nothing else", "[caption][trainer]") {
   ModelConfig config;
   config.input_size = 3;
@@ -505,17 +464,4 @@ TEST_CASE("caption model: greedy decoding is what teacher forcing of its own out
   }
   CHECK(ended > 0);
   CHECK(ended < images);
-}
-
-TEST_CASE("caption model: cross_entropy_sum is the softmax cross-entropy", "[caption]") {
-  Matrix<double> logits(3, 2);
-  logits << 1, 1000, 2, 1000, 3, 0;  // the second column would overflow a naive exp
-  const std::vector<int> labels = {2, 0};
-  const double first = -3 + std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0));
-  const double second = std::log(2.0 + std::exp(-1000.0));
-  CHECK(cross_entropy_sum<double>(logits, labels, 0, 1) == Approx(first));
-  CHECK(cross_entropy_sum<double>(logits, labels, 0, 2) == Approx(first + second));
-  CHECK(cross_entropy_sum<double>(logits, labels, 1, 1) == 0.0);
-  CHECK_THROWS_AS(cross_entropy_sum<double>(logits, {2, 3}, 0, 2), std::invalid_argument);
-  CHECK_THROWS_AS(cross_entropy_sum<double>(logits, labels, 0, 3), std::out_of_range);
 }

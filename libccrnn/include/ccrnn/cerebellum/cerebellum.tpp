@@ -1,5 +1,6 @@
 #pragma once
 #include <ccrnn/cerebellum/cerebellum.hpp>
+#include <ccrnn/core/ensure_shape.hpp>
 #include <ccrnn/core/init.hpp>
 #include <ccrnn/core/matmul.hpp>
 
@@ -75,7 +76,7 @@ void Cerebellum<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& i
   trace.hidden.resize(static_cast<size_t>(k));
   for (Index i = 0; i < k; ++i) {
     Matrix<S>& h = trace.hidden[static_cast<size_t>(i)];
-    h.resize(config_.hidden_size, n);
+    ensure_shape(h, config_.hidden_size, n);
     if (i == 0) {
       matmul<S>(params.value(weights_[0]), Op::none, inputs, Op::none, h, Update::assign);
       if (context_weight_ >= 0 && context != nullptr) h.noalias() += params.value(context_weight_) * (*context);
@@ -86,7 +87,7 @@ void Cerebellum<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& i
     h.colwise() += params.value(biases_[i]).col(0);
     h = h.cwiseMax(S(0));
   }
-  trace.output.resize(config_.input_size, n);
+  ensure_shape(trace.output, config_.input_size, n);
   matmul<S>(params.value(weights_[k]), Op::none, trace.hidden.back(), Op::none, trace.output, Update::assign);
   trace.output.colwise() += params.value(biases_[k]).col(0);
 }
@@ -101,7 +102,7 @@ void Cerebellum<S>::backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs
   params.grad(biases_[k]) += output_grads.rowwise().sum();
   Matrix<S>* g = &trace.grad_a;
   Matrix<S>* g_next = &trace.grad_b;
-  g->resize(config_.hidden_size, c);
+  ensure_shape(*g, config_.hidden_size, c);
   matmul<S>(params.value(weights_[k]), Op::transpose, output_grads, Op::none, *g, Update::assign);
   for (Index i = k - 1; i >= 0; --i) {
     // ReLU derivative. A plain loop over both (contiguous) blocks: Eigen's select() is 3x slower here.
@@ -111,7 +112,7 @@ void Cerebellum<S>::backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs
     if (i > 0) {
       matmul<S>(*g, Op::none, trace.hidden[static_cast<size_t>(i - 1)].leftCols(c), Op::transpose,
                 params.grad(weights_[i]), Update::add);
-      g_next->resize(config_.hidden_size, c);
+      ensure_shape(*g_next, config_.hidden_size, c);
       matmul<S>(params.value(weights_[i]), Op::transpose, *g, Op::none, *g_next, Update::assign);
     } else {
       auto w_grad = params.grad(weights_[0]);

@@ -1,8 +1,26 @@
 #pragma once
 #include <ccrnn/cortex/cortex.hpp>
-#include <ccrnn/cortex/recurrent_layer.tpp>
+#include <ccrnn/cortex/gru_layer.tpp>
+#include <ccrnn/cortex/lstm_layer.tpp>
+#include <ccrnn/cortex/tanh_layer.tpp>
+
+#include <stdexcept>
+#include <string>
 
 namespace ccrnn {
+
+template <class S>
+std::unique_ptr<RecurrentLayer<S>> make_layer(CellType cell, Index input_size, Index hidden_size) {
+  if (input_size < 1 || hidden_size < 1)
+    throw std::invalid_argument("recurrent layer sizes must be >= 1 (input " + std::to_string(input_size) +
+                                ", hidden " + std::to_string(hidden_size) + ")");
+  switch (cell) {
+    case CellType::lstm: return std::make_unique<LstmLayer<S>>(input_size, hidden_size);
+    case CellType::tanh: return std::make_unique<TanhLayer<S>>(input_size, hidden_size);
+    case CellType::gru: return std::make_unique<GruLayer<S>>(input_size, hidden_size);
+  }
+  throw std::invalid_argument("unknown cell type");
+}
 
 template <class S>
 Cortex<S>::Cortex(CellType cell, Index input_size, Index hidden_size, Index num_layers) : cell_(cell) {

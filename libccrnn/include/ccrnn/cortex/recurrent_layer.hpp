@@ -27,7 +27,7 @@ struct LayerTrace {
   Matrix<S> gate_grads;        // gradient w.r.t. the gate pre-activations, filled by backward
   Matrix<S> input_grads;       // input_size x B*L: gradient w.r.t. the layer's inputs (for the layer below)
   Matrix<S> cell_activations;  // cell-specific second per-step record (LSTM: tanh of the new cell state)
-  Matrix<S> gate_scale;        // cell-specific per-step constants (LSTM: see LstmLayer::forward)
+  Matrix<S> gate_scale;        // cell-specific per-step constants (LSTM: see LstmCell::prepare)
   Matrix<S> scratch;           // per-step temporary of the backward pass (GRU)
   Index batch = 0;
   Index length = 0;

@@ -1,26 +1,16 @@
 #pragma once
 // Vanilla RNN layer with tanh, as torch.nn.RNN(nonlinearity="tanh"): h' = tanh(W_ih x + b_ih + W_hh h + b_hh).
-#include <ccrnn/cortex/recurrent_layer.hpp>
+// Equations in tanh_layer.tpp.
+#include <ccrnn/cortex/cell_layer.hpp>
 
 namespace ccrnn {
 
 template <class S>
-class TanhLayer final : public RecurrentLayer<S> {
- public:
-  using RecurrentLayer<S>::RecurrentLayer;
-  Index state_size() const override { return this->hidden_size(); }
-  void register_parameters(ParamSet<S>& params, const std::string& prefix, int layer_index) override;
-  void prepare(LayerTrace<S>& trace, Index batch, Index length) const override;
-  void forward(const ParamSet<S>& params, const ConstBlockRef<S>& inputs, LayerTrace<S>& trace, Index t0,
-               Index t1) const override;
-  void backward(const ParamSet<S>& params, const ConstBlockRef<S>& output_grads, BlockRef<S> state_grad,
-                LayerTrace<S>& trace, Index t0, Index t1, bool need_start_grad,
-                bool need_input_grads) const override;
-  void accumulate_gradients(ParamSet<S>& params, const ConstBlockRef<S>& inputs, const LayerTrace<S>& trace,
-                            Index t0, Index t1) const override;
-};
+struct TanhCell;
+template <class S>
+using TanhLayer = CellLayer<S, TanhCell>;
 
-extern template class TanhLayer<float>;
-extern template class TanhLayer<double>;
+extern template class CellLayer<float, TanhCell>;
+extern template class CellLayer<double, TanhCell>;
 
 }  // namespace ccrnn

@@ -8,6 +8,8 @@
 // the cerebellum's backward over all window starts is again one wide product.
 // A segment is all windows of the batch (one optimizer step per batch) or a single window (one step per
 // window, where parameters change between windows and the loop must be sequential).
+// The cerebellum's steps (its predictions, the injection, the targets, its learning) are in
+// dni/synthetic_gradient.hpp; this file's accumulate_windows runs the windows around them.
 #include <ccrnn/model.hpp>
 #include <ccrnn/train/batch.hpp>
 
@@ -23,10 +25,10 @@ struct TbpttSettings {
   LossKind loss = LossKind::mse;
   bool input_grads = false;      // also compute the gradient w.r.t. batch.inputs of every processed window
                                  // (Cortex::input_grads(ws.cortex)), e.g. to train an input encoder
-  bool vectorised_cross_entropy = false;  // cross-entropy loss, gradient and training error in S with
-                                 // vectorised exp over each output column (same definitions as
-                                 // train/loss.hpp; several times faster for large vocabularies; rounding
-                                 // differs from the default double-precision loop)
+  bool vectorised_cross_entropy = false;  // cross-entropy loss, gradient and training error by the
+                                 // vectorised path in S (CrossEntropyPath::vectorised, train/cross_entropy.hpp:
+                                 // the same definitions, several times faster for large vocabularies,
+                                 // rounding differs from the default double-precision loop)
 };
 
 /// Everything one batch needs, sized once per batch shape (no allocation in the per-step loops).

@@ -1,4 +1,5 @@
 #pragma once
+#include <ccrnn/core/ensure_shape.hpp>
 #include <ccrnn/dni/true_gradient.hpp>
 #include <ccrnn/train/loss.hpp>
 
@@ -9,33 +10,13 @@ namespace ccrnn {
 
 namespace detail {
 
-template <class S>
-void resize_boundary_matrix(Matrix<S>& m, Index rows, Index cols) {
-  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
-}
-
-template <class S>
-void check_boundary_batch(const Model<S>& model, const Batch<S>& batch, Index truncation, LossKind loss) {
-  const auto fail = [](const std::string& what) { throw std::invalid_argument("boundary gradients: " + what); };
-  if (truncation < 1) fail("truncation length T must be >= 1");
-  if (batch.size < 1 || batch.length < 1) fail("empty batch");
-  const Index cols = batch.size * batch.length;
-  if (batch.inputs.rows() != model.cortex.input_size() || batch.inputs.cols() != cols)
-    fail("inputs must be " + std::to_string(model.cortex.input_size()) + " x " + std::to_string(cols) + ", got " +
-         std::to_string(batch.inputs.rows()) + " x " + std::to_string(batch.inputs.cols()));
-  if (static_cast<Index>(batch.supervised.size()) != batch.length) fail("supervised flags must have one entry per step");
-  if (loss == LossKind::mse && (batch.targets.rows() != model.readout.output_size() || batch.targets.cols() != cols))
-    fail("regression targets must be output_size x B*L");
-  if (loss == LossKind::cross_entropy && static_cast<Index>(batch.labels.size()) != cols)
-    fail("labels must have one entry per column (B*L)");
-}
-
 /// Forward over the whole sequence (optionally replacing the state at boundary_step), the readout, and the
 /// window losses with their output gradients. Returns F.
 template <class S>
 double windowed_forward(const Model<S>& model, const Batch<S>& batch, Index truncation, LossKind loss,
                         BoundaryGradientWorkspace<S>& ws, Index boundary_step, const Matrix<S>* state) {
-  check_boundary_batch(model, batch, truncation, loss);
+  if (truncation < 1) throw std::invalid_argument("boundary gradients: truncation length T must be >= 1");
+  validate_batch(batch, model.cortex.input_size(), model.readout.output_size(), loss);
   const Index b = batch.size, length = batch.length, cols = b * length;
   if (state != nullptr) {
     if (boundary_step < 0 || boundary_step > length)
@@ -44,8 +25,8 @@ double windowed_forward(const Model<S>& model, const Batch<S>& batch, Index trun
       throw std::invalid_argument("boundary gradients: replacement state must be state_size x B");
   }
   model.cortex.prepare(ws.cortex, b, length);
-  resize_boundary_matrix(ws.outputs, model.readout.output_size(), cols);
-  resize_boundary_matrix(ws.output_grads, model.readout.output_size(), cols);
+  ensure_shape(ws.outputs, model.readout.output_size(), cols);
+  ensure_shape(ws.output_grads, model.readout.output_size(), cols);
   if (state != nullptr) {
     // The replaced state is the one ENTERING step boundary_step: the readout of the steps before it (the
     // last of which reads the top layer's h from the same boundary block) is computed first, unperturbed.
@@ -100,13 +81,13 @@ void compute_boundary_gradients(const Model<S>& model, const Batch<S>& batch, co
   out.windows = windows;
 
   // Gradient w.r.t. the top layer's outputs at every step (the task gradients do not depend on truncation).
-  detail::resize_boundary_matrix(ws.hidden_grads, model.cortex.hidden_size(), b * length);
-  detail::resize_boundary_matrix(ws.state_grad, state, b);
+  ensure_shape(ws.hidden_grads, model.cortex.hidden_size(), b * length);
+  ensure_shape(ws.state_grad, state, b);
   model.readout.backward(model.params, ws.output_grads, ws.hidden_grads);
 
   // Truncated: each window on its own, from a zero gradient at its end.
   if (options.truncated) {
-    detail::resize_boundary_matrix(out.truncated, state, b * windows);
+    ensure_shape(out.truncated, state, b * windows);
     for (Index w = 0; w < windows; ++w) {
       const Index t0 = w * trunc, t1 = std::min(t0 + trunc, length);
       ws.state_grad.setZero();
@@ -119,7 +100,7 @@ void compute_boundary_gradients(const Model<S>& model, const Batch<S>& batch, co
 
   // True: one backward from t = L to 0, the state gradient carried across windows, read at every boundary.
   // (Runs after the truncated passes, so the trace's gate gradients are the full pass's.)
-  detail::resize_boundary_matrix(out.full, state, b * (windows + 1));
+  ensure_shape(out.full, state, b * (windows + 1));
   out.full.rightCols(b).setZero();
   ws.state_grad.setZero();
   for (Index w = windows; w-- > 0;) {

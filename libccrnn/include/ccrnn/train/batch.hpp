@@ -20,6 +20,15 @@ struct Batch {
   Matrix<S> context;        // context_size x B, optional cerebellar context (one column per sample)
 };
 
+/// Throws std::invalid_argument("batch: ...") unless the batch fits a model with these input and output
+/// sizes and this loss: B, L >= 1, inputs input_size x B*L, one supervised flag per step, and MSE targets
+/// output_size x B*L or one cross-entropy label per column.
+template <class S>
+void validate_batch(const Batch<S>& batch, Index input_size, Index output_size, LossKind loss);
+
+extern template void validate_batch(const Batch<float>&, Index, Index, LossKind);
+extern template void validate_batch(const Batch<double>&, Index, Index, LossKind);
+
 /// Steps t with t % interval == 0 carry feedback (interval <= 1: every step).
 inline std::vector<unsigned char> sparse_feedback(Index length, Index interval) {
   std::vector<unsigned char> flags(static_cast<size_t>(length), 0);

@@ -1,25 +1,13 @@
 #pragma once
+#include <ccrnn/core/columns.hpp>
+#include <ccrnn/train/cross_entropy.hpp>
 #include <ccrnn/train/loss.hpp>
-
-#include <cmath>
-#include <stdexcept>
 
 namespace ccrnn {
 
-namespace detail {
-/// log-sum-exp of a column, for a stable softmax.
-template <class Col>
-double log_sum_exp(const Col& logits) {
-  const double top = static_cast<double>(logits.maxCoeff());
-  double sum = 0;
-  for (Index i = 0; i < logits.size(); ++i) sum += std::exp(static_cast<double>(logits(i)) - top);
-  return top + std::log(sum);
-}
-}  // namespace detail
-
 template <class S>
 double window_loss(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S>& batch, Index t0, Index t1,
-                   BlockRef<S> output_grads) {
+                   BlockRef<S> output_grads, CrossEntropyPath path) {
   const Index b = batch.size, d = outputs.rows();
   output_grads.middleCols(t0 * b, (t1 - t0) * b).setZero();
   const Index steps = supervised_steps(batch.supervised, t0, t1);
@@ -35,17 +23,28 @@ double window_loss(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S
       grad *= static_cast<S>(2.0 * norm);
     }
   } else {
+    // One loop per path: the compiler's choice of fused multiply-adds for the loss depends on the loop's
+    // shape, and each path keeps the rounding it has always had.
     const double norm = 1.0 / static_cast<double>(steps * b);
-    for (Index t = t0; t < t1; ++t) {
-      if (!batch.supervised[static_cast<size_t>(t)]) continue;
-      for (Index j = t * b; j < (t + 1) * b; ++j) {
-        const int label = batch.labels[static_cast<size_t>(j)];
-        if (label < 0 || label >= d) throw std::invalid_argument("cross-entropy: label out of range at a supervised step");
-        const auto logits = outputs.col(j);
-        const double lse = detail::log_sum_exp(logits);
-        loss += (lse - static_cast<double>(logits(label))) * norm;
-        for (Index k = 0; k < d; ++k)
-          output_grads(k, j) = static_cast<S>((std::exp(static_cast<double>(logits(k)) - lse) - (k == label)) * norm);
+    if (path == CrossEntropyPath::vectorised) {
+      for (Index t = t0; t < t1; ++t) {
+        if (!batch.supervised[static_cast<size_t>(t)]) continue;
+        for (Index j = t * b; j < (t + 1) * b; ++j) {
+          auto column = column_segment(output_grads, j, 0, d);  // the logits, then their gradient, in place
+          column = column_segment(outputs, j, 0, d);
+          const int label = batch.labels[static_cast<size_t>(j)];
+          double sum = 0.0;
+          loss += exp_shifted_nll<S>(column, label, sum) * norm;
+          softmax_gradient_in_place<S>(column, label, sum, norm);
+        }
+      }
+    } else {
+      for (Index t = t0; t < t1; ++t) {
+        if (!batch.supervised[static_cast<size_t>(t)]) continue;
+        for (Index j = t * b; j < (t + 1) * b; ++j) {
+          const int label = batch.labels[static_cast<size_t>(j)];
+          loss += nll_with_gradient(outputs.col(j), label, norm, output_grads.col(j)) * norm;
+        }
       }
     }
   }
@@ -53,10 +52,11 @@ double window_loss(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S
 }
 
 template <class S>
-double training_error(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S>& batch) {
+double training_error(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S>& batch, CrossEntropyPath path) {
   const Index b = batch.size, length = batch.length;
   double total = 0.0;
   Index pairs = 0;
+  Vector<S> scratch;  // the vectorised path's column
   for (Index t = 0; t < length; ++t) {
     if (!batch.supervised[static_cast<size_t>(t)]) continue;
     if (kind == LossKind::mse) {
@@ -64,8 +64,9 @@ double training_error(LossKind kind, const ConstBlockRef<S>& outputs, const Batc
                static_cast<double>(b);
     } else {
       for (Index j = t * b; j < (t + 1) * b; ++j, ++pairs) {
-        const auto logits = outputs.col(j);
-        total += detail::log_sum_exp(logits) - static_cast<double>(logits(batch.labels[static_cast<size_t>(j)]));
+        const int label = batch.labels[static_cast<size_t>(j)];
+        total += path == CrossEntropyPath::vectorised ? vectorised_nll<S>(outputs, j, label, scratch)
+                                                      : nll(outputs.col(j), label);
       }
     }
   }

@@ -86,7 +86,8 @@ BatchStats Trainer<S>::train_batch_with_hooks(Batch<S>& batch, const SegmentHook
     if (hooks.after_backward) hooks.after_backward(batch, w, w + step);
     update();
   }
-  total.training_error = detail::batch_training_error<S>(settings_, workspace_.outputs, batch);
+  total.training_error =
+      training_error<S>(settings_.loss, workspace_.outputs, batch, detail::cross_entropy_path(settings_));
   return total;
 }
 
@@ -106,7 +107,8 @@ BatchStats Trainer<S>::train_batch(const Batch<S>& batch) {
     total.cerebellar_loss += window.cerebellar_loss;
     update();
   }
-  total.training_error = detail::batch_training_error<S>(settings_, workspace_.outputs, batch);
+  total.training_error =
+      training_error<S>(settings_.loss, workspace_.outputs, batch, detail::cross_entropy_path(settings_));
   return total;
 }
 

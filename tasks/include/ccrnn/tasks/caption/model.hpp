@@ -124,22 +124,7 @@ class CaptionModel {
   int w_proj_ = -1, b_proj_ = -1, bn_weight_ = -1, bn_bias_ = -1, embed_ = -1;
 };
 
-/// The softmax cross-entropy of each column c in [c0, c1) of logits (V x n) against labels[c]
-/// (log-sum-exp with the column maximum, vectorised over the vocabulary), in out[c - c0].
-template <class S>
-void cross_entropy_columns(const ConstBlockRef<S>& logits, const std::vector<int>& labels, Index c0, Index c1,
-                           std::vector<double>& out);
-/// Their sum (accumulated in double).
-template <class S>
-double cross_entropy_sum(const ConstBlockRef<S>& logits, const std::vector<int>& labels, Index c0, Index c1);
-
 extern template class CaptionModel<float>;
 extern template class CaptionModel<double>;
-extern template void cross_entropy_columns(const ConstBlockRef<float>&, const std::vector<int>&, Index, Index,
-                                           std::vector<double>&);
-extern template void cross_entropy_columns(const ConstBlockRef<double>&, const std::vector<int>&, Index, Index,
-                                           std::vector<double>&);
-extern template double cross_entropy_sum(const ConstBlockRef<float>&, const std::vector<int>&, Index, Index);
-extern template double cross_entropy_sum(const ConstBlockRef<double>&, const std::vector<int>&, Index, Index);
 
 }  // namespace ccrnn::tasks
