@@ -7,10 +7,11 @@ import pathlib
 import pytest
 
 NOTEBOOKS = sorted((pathlib.Path(os.environ.get("CCRNN_SOURCE_DIR", pathlib.Path(__file__).parents[2])) / "notebooks").glob("*.ipynb"))
-EXPECTED = ["01_quickstart", "02_line_drawing", "03_seqmnist", "04_alignment_and_representations", "05_captioning"]
+EXPECTED = ["01_quickstart", "02_line_drawing", "03_seqmnist", "04_alignment_and_representations", "05_captioning",
+            "06_your_own_task"]
 
 
-def test_the_five_notebooks_are_there():
+def test_the_six_notebooks_are_there():
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
 
