@@ -2,6 +2,7 @@
 
 #include <ccrnn/version.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,17 @@
 #include <unistd.h>
 
 namespace ccrnn::apps {
+
+std::string dashed_keys(std::istream& in) {
+  std::string out, line;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    const bool comment = line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] == '#';
+    if (eq != std::string::npos && !comment) std::replace(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(eq), '_', '-');
+    out += line + "\n";
+  }
+  return out;
+}
 
 bool parse_options(int argc, char** argv, const std::string& program, const std::string& summary,
                    po::options_description& options, po::variables_map& vm) {
@@ -36,8 +48,9 @@ bool parse_options(int argc, char** argv, const std::string& program, const std:
       const std::string path = vm["config"].as<std::string>();
       std::ifstream file(path);
       if (!file) throw UsageError("cannot read config file '" + path + "'");
+      std::istringstream keys_dashed(dashed_keys(file));
       try {
-        po::store(po::parse_config_file(file, options), vm);
+        po::store(po::parse_config_file(keys_dashed, options), vm);
       } catch (const po::error& e) {
         throw UsageError("config file '" + path + "': " + e.what());
       }

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <chrono>
 #include <cstdint>
+#include <istream>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -50,6 +51,10 @@ void open_output(std::optional<AtomicOutput>& output, const std::string& path, b
     throw UsageError(e.what());
   }
 }
+
+/// An INI-style text with every key's underscores made dashes, so that a config file may name settings as
+/// results files and Python do (cerebellum_hidden = 400) or as the command line does (cerebellum-hidden).
+std::string dashed_keys(std::istream& in);
 
 /// Parses argv, then the file named by --config (command-line values win). Handles --help and --version
 /// (returns false: the caller exits 0). Throws UsageError for anything the user must fix.

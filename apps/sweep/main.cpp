@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 namespace {
 
@@ -130,7 +131,8 @@ Parsed parse(int argc, char** argv) {
       std::ifstream file(path);
       if (!file) throw UsageError("cannot read config file '" + path + "'");
       try {
-        po::store(po::parse_config_file(file, sweep), vm);
+        std::istringstream keys_dashed(dashed_keys(file));
+        po::store(po::parse_config_file(keys_dashed, sweep), vm);
       } catch (const po::error& e) {
         throw UsageError("config file '" + path + "': " + e.what());
       }

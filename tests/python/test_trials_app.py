@@ -106,3 +106,14 @@ def test_help_shows_the_defaults_that_apply_to_each_task(linedraw, seqmnist, cap
     # captioning always steps per window and records nothing: neither is offered as an option
     assert "--step-per-window" not in run(caption, "--help").stdout
     assert "--step-per-window" in run(linedraw, "--help").stdout
+
+
+def test_config_files_take_the_names_of_results_files_and_python_too(linedraw, tmp_path):
+    cfg, out = tmp_path / "run.ini", tmp_path / "o.h5"
+    cfg.write_text("# the same names as ccrnn.run's keywords and the results' attributes\n"
+                   "cerebellum_hidden = 64\nfeedback-interval = 1\nepochs = 2\ntrain_size = 100\n")
+    r = run(linedraw, "--config", cfg, "--seeds", "1", "--quiet", "--out", out)
+    assert r.returncode == 0, r.stderr
+    with h5py.File(out, "r") as f:
+        assert f.attrs["cerebellum_hidden"] == 64 and f.attrs["feedback_interval"] == 1
+        assert f.attrs["epochs"] == 2 and f.attrs["train_size"] == 100
