@@ -8,15 +8,18 @@ namespace ccrnn::tasks {
 
 namespace {
 
-/// Columns t*B + j of a rows x B*L batch matrix from columns t*n + trials[j] of the set's array
-/// (an (L, n, rows) row-major array is a column-major rows x n*L matrix).
+/// Columns t*B + j of a rows x B*L batch matrix from columns trials[j]*L + t of the set's array held
+/// trial by trial (TrialSet::by_trial).
 template <class S>
-Matrix<S> gather_steps(const TrialArray<float>& a, const std::vector<Index>& trials, Index length, Index n) {
-  const Index rows = a.dims[2], b = static_cast<Index>(trials.size());
-  const ConstMatrixMap<float> all(a.values.data(), rows, n * length);
+Matrix<S> gather_steps(const std::vector<float>& by_trial, Index rows, const std::vector<Index>& trials, Index length,
+                       Index n) {
+  const Index b = static_cast<Index>(trials.size());
+  const ConstMatrixMap<float> all(by_trial.data(), rows, n * length);
   Matrix<S> out(rows, b * length);
-  for (Index t = 0; t < length; ++t)
-    for (Index j = 0; j < b; ++j) out.col(t * b + j) = all.col(t * n + trials[static_cast<size_t>(j)]).template cast<S>();
+  for (Index j = 0; j < b; ++j) {
+    const Index first = trials[static_cast<size_t>(j)] * length;
+    for (Index t = 0; t < length; ++t) out.col(t * b + j) = all.col(first + t).template cast<S>();
+  }
   return out;
 }
 
@@ -32,32 +35,34 @@ Batch<S> TrialSet::make_batch(const std::vector<Index>& trials) const {
   Batch<S> batch;
   batch.size = b;
   batch.length = length;
-  batch.inputs = gather_steps<S>(arrays_.inputs, trials, length, n);
-  if (arrays_.targets) batch.targets = gather_steps<S>(*arrays_.targets, trials, length, n);
+  batch.inputs = gather_steps<S>(inputs_by_trial_, input_size(), trials, length, n);
+  if (arrays_.targets) batch.targets = gather_steps<S>(targets_by_trial_, output_size(), trials, length, n);
+  // Labels (-1 where a trial is not supervised; validation bounds the others to [0, classes)) and
+  // supervision, read trial by trial: row i*L + t of labels_by_trial_ / supervised_by_trial_.
+  const auto on = [&](Index j, Index t) {
+    return supervised_by_trial_[static_cast<size_t>(trials[static_cast<size_t>(j)] * length + t)] != 0;
+  };
   if (arrays_.labels) {
     batch.labels.resize(static_cast<size_t>(b * length));
-    for (Index t = 0; t < length; ++t)
-      for (Index j = 0; j < b; ++j) {
-        const Index i = trials[static_cast<size_t>(j)];
-        // Validation bounds supervised labels to [0, classes); any other entry is never read: -1.
-        batch.labels[static_cast<size_t>(t * b + j)] =
-            supervised(t, i) ? static_cast<int>(arrays_.labels->values[static_cast<size_t>(t * n + i)]) : -1;
-      }
+    for (Index j = 0; j < b; ++j) {
+      const Index first = trials[static_cast<size_t>(j)] * length;
+      for (Index t = 0; t < length; ++t)
+        batch.labels[static_cast<size_t>(t * b + j)] = labels_by_trial_[static_cast<size_t>(first + t)];
+    }
   }
   // supervised[t] = any trial at t; the per-trial mask only when the trials' rows differ, so that
   // batches of identically masked trials take the unmasked code path.
   batch.supervised.assign(static_cast<size_t>(length), 0);
   bool shared = true;
-  for (Index t = 0; t < length; ++t)
-    for (Index j = 0; j < b; ++j) {
-      const bool on = supervised(t, trials[static_cast<size_t>(j)]);
-      batch.supervised[static_cast<size_t>(t)] |= static_cast<unsigned char>(on);
-      shared = shared && on == supervised(t, trials[0]);
+  for (Index j = 0; j < b; ++j)
+    for (Index t = 0; t < length; ++t) {
+      batch.supervised[static_cast<size_t>(t)] |= static_cast<unsigned char>(on(j, t));
+      shared = shared && on(j, t) == on(0, t);
     }
   if (!shared) {
     batch.mask.resize(static_cast<size_t>(b * length));
     for (Index t = 0; t < length; ++t)
-      for (Index j = 0; j < b; ++j) batch.mask[static_cast<size_t>(t * b + j)] = supervised(t, trials[static_cast<size_t>(j)]);
+      for (Index j = 0; j < b; ++j) batch.mask[static_cast<size_t>(t * b + j)] = on(j, t);
   }
   if (arrays_.context) {
     // (n, C) row-major = C x n column-major: column i is trial i's context.

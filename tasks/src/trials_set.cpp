@@ -125,6 +125,12 @@ TrialSet::TrialSet(TrialArrays arrays, const TrialsNaming& naming) {
   if (arrays.context) check_finite(*arrays.context, "context", naming);
   if (arrays.mask) check_mask(*arrays.mask, naming);
   arrays_ = std::move(arrays);
+  inputs_by_trial_ = by_trial(arrays_.inputs);
+  if (arrays_.targets) targets_by_trial_ = by_trial(*arrays_.targets);
+  const Index length = this->length(), n = size();
+  supervised_by_trial_.resize(static_cast<std::size_t>(n * length));
+  for (Index i = 0; i < n; ++i)
+    for (Index t = 0; t < length; ++t) supervised_by_trial_[static_cast<std::size_t>(i * length + t)] = supervised(t, i);
   if (!arrays_.labels) return;
   // Every supervised entry needs a class; entries the mask switches off are never read.
   const auto& labels = *arrays_.labels;
@@ -136,6 +142,21 @@ TrialSet::TrialSet(TrialArrays arrays, const TrialsNaming& naming) {
                       (has_mask() ? "the mask is 1" : "every step is supervised (there is no mask)") +
                       "; supervised entries need a class 0, 1, ... (mark steps without a label with mask 0)");
   }
+  labels_by_trial_.resize(static_cast<std::size_t>(n * length));
+  for (Index i = 0; i < n; ++i)
+    for (Index t = 0; t < length; ++t)
+      labels_by_trial_[static_cast<std::size_t>(i * length + t)] =
+          supervised(t, i) ? static_cast<int>(labels.values[static_cast<std::size_t>(t * n + i)]) : -1;
+}
+
+std::vector<float> TrialSet::by_trial(const TrialArray<float>& a) {
+  const Index length = a.dims[0], n = a.dims[1], rows = a.dims[2];
+  const ConstMatrixMap<float> by_step(a.values.data(), rows, n * length);  // column t*n + i
+  std::vector<float> out(a.values.size());
+  MatrixMap<float> trials(out.data(), rows, n * length);                   // column i*L + t
+  for (Index i = 0; i < n; ++i)
+    for (Index t = 0; t < length; ++t) trials.col(i * length + t) = by_step.col(t * n + i);
+  return out;
 }
 
 Index TrialSet::length() const { return arrays_.inputs.dims.empty() ? 0 : arrays_.inputs.dims[0]; }

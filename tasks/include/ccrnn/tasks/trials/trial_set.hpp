@@ -83,7 +83,14 @@ class TrialSet {
   Batch<S> make_batch(const std::vector<Index>& trials) const;
 
  private:
+  /// An (L, n, rows) array reordered trial by trial: rows x n*L column-major, column i*L + t, so that a
+  /// batch copies each trial's steps from one contiguous block (the file's step-major order would
+  /// scatter a batch's reads over the whole array).
+  static std::vector<float> by_trial(const TrialArray<float>& a);
   TrialArrays arrays_;
+  std::vector<float> inputs_by_trial_, targets_by_trial_;
+  std::vector<unsigned char> supervised_by_trial_;  // n*L, entry i*L + t
+  std::vector<int> labels_by_trial_;                // n*L, -1 where not supervised (labels only)
 };
 
 /// A batch's trials as a TrialSet (targets or labels, the batch's mask or its shared supervised steps as
