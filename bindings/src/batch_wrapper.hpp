@@ -23,6 +23,7 @@ struct PyBatch {
       out.targets = batch.targets.cast<S>();
       out.labels = batch.labels;
       out.supervised = batch.supervised;
+      out.mask = batch.mask;
       out.context = batch.context.cast<S>();
       return out;
     }
@@ -37,6 +38,7 @@ struct PyBatch {
     out.batch.targets = b.targets.template cast<double>();
     out.batch.labels = b.labels;
     out.batch.supervised = b.supervised;
+    out.batch.mask = b.mask;
     out.batch.context = b.context.template cast<double>();
     return out;
   }
