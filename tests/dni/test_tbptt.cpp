@@ -19,66 +19,12 @@
 
 #include "support/random_matrices.hpp"
 #include "support/small_models.hpp"
+#include "support/windowed_objective.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::testing;
 
 namespace {
-
-/// initialise(seed), then (for a ccRNN, if out_scale > 0) a non-zero cerebellar output layer
-/// N(0, out_scale^2) drawn from its own stream, so two models prepared alike are identical.
-void prepare_model(Model<double>& model, std::uint64_t seed, double out_scale) {
-  model.initialise(seed);
-  if (!model.cerebellum || out_scale <= 0) return;
-  Rng rng(seed, Stream::noise);
-  const std::string out = "cerebellum.layers." + std::to_string(model.config().cerebellar.layers);
-  for (const std::string& name : {out + ".weight", out + ".bias"}) {
-    auto v = model.params.value(model.params.id(name));
-    v = normal_matrix(rng, v.rows(), v.cols(), out_scale);
-  }
-}
-
-TbpttSettings make_settings(Index truncation, LossKind kind) {
-  TbpttSettings s;
-  s.truncation = truncation;
-  s.sg_scale = 0.1;
-  s.loss = kind;
-  return s;
-}
-
-/// Writes a stacked state (state x B) into boundary t of every layer's trace.
-void scatter_state(const Cortex<double>& cortex, CortexTrace<double>& trace, Index t, const Matrix<double>& s) {
-  Index offset = 0;
-  for (Index l = 0; l < cortex.num_layers(); ++l) {
-    const Index rows = cortex.layer(l).state_size();
-    trace.layers[static_cast<size_t>(l)].states.middleCols(t * trace.batch, trace.batch) = s.middleRows(offset, rows);
-    offset += rows;
-  }
-}
-
-Matrix<double> gather(const Cortex<double>& cortex, const CortexTrace<double>& trace, Index t) {
-  Matrix<double> s(cortex.state_size(), trace.batch);
-  cortex.gather_state(trace, t, s);
-  return s;
-}
-
-/// Task loss of window [t0, t1) run from the state s0, plus gamma * <P, s1> with P held fixed (P may be
-/// empty: no injection).
-double window_objective(const Model<double>& model, const Batch<double>& batch, LossKind kind, Index t0, Index t1,
-                        const Matrix<double>& s0, const Matrix<double>& P, double gamma) {
-  const Index b = batch.size;
-  CortexTrace<double> trace;
-  model.cortex.prepare(trace, b, batch.length);
-  scatter_state(model.cortex, trace, t0, s0);
-  model.cortex.forward(model.params, batch.inputs, trace, t0, t1);
-  Matrix<double> outputs = Matrix<double>::Zero(model.readout.output_size(), b * batch.length);
-  Matrix<double> grads = outputs;
-  const ConstBlockRef<double> hidden = model.cortex.outputs(trace);
-  model.readout.forward(model.params, hidden.middleCols(t0 * b, (t1 - t0) * b), outputs.middleCols(t0 * b, (t1 - t0) * b));
-  double f = window_loss<double>(kind, outputs, batch, t0, t1, grads);
-  if (P.size() > 0) f += gamma * P.cwiseProduct(gather(model.cortex, trace, t1)).sum();
-  return f;
-}
 
 /// Untruncated loss: the whole sequence as one window from the zero state (full BPTT's objective).
 double untruncated_loss(const Model<double>& model, const Batch<double>& batch, LossKind kind) {
@@ -86,16 +32,6 @@ double untruncated_loss(const Model<double>& model, const Batch<double>& batch, 
   predict(model, batch, ws);
   Matrix<double> grads = Matrix<double>::Zero(ws.outputs.rows(), ws.outputs.cols());
   return window_loss<double>(kind, ws.outputs, batch, 0, batch.length, grads);
-}
-
-GradCheckOptions smooth_options(Range range) {
-  // Five-point stencil, h = 1e-3: truncation ~ h^4 ~ 1e-12, rounding ~ 1.5 eps |F| / h ~ 1e-12 for |F| ~ 3.
-  GradCheckOptions o;
-  o.order = 4;
-  o.step = 1e-3;
-  o.floor = 1e-5;
-  o.range = range;
-  return o;
 }
 
 }  // namespace

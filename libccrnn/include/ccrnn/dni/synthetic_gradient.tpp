@@ -25,7 +25,8 @@ CerebellarSegment<S> evaluate_cerebellum(const Model<S>& model, const Batch<S>& 
   if (zero_start) ws.boundary_states.col(0).setZero();
   else model.cortex.gather_state(ws.cortex, w_begin * trunc, ws.boundary_states.leftCols(b));
   for (Index w = w_begin + 1; w <= w_end; ++w)
-    model.cortex.gather_state(ws.cortex, std::min(w * trunc, length), ws.boundary_states.middleCols(segment.column(w), b));
+    model.cortex.gather_state(ws.cortex, std::min(w * trunc, length),
+                              ws.boundary_states.middleCols(segment.column(w), b));
   if (model.config().cerebellar.context_size > 0) {
     if (batch.context.rows() != model.config().cerebellar.context_size || batch.context.cols() != b)
       throw std::invalid_argument("batch: cerebellar context must be context_size x B");
@@ -36,7 +37,8 @@ CerebellarSegment<S> evaluate_cerebellum(const Model<S>& model, const Batch<S>& 
   model.cerebellum->forward(model.params, ws.boundary_states, segment.context, ws.cerebellum);
   if (zero_start) ws.predictions.middleCols(w_begin * b, b).colwise() = ws.cerebellum.output.col(0);
   else ws.predictions.middleCols(w_begin * b, b) = ws.cerebellum.output.leftCols(b);
-  ws.predictions.middleCols((w_begin + 1) * b, segment_windows * b) = ws.cerebellum.output.rightCols(segment_windows * b);
+  ws.predictions.middleCols((w_begin + 1) * b, segment_windows * b) =
+      ws.cerebellum.output.rightCols(segment_windows * b);
   return segment;
 }
 

@@ -12,8 +12,9 @@
 // past, window j-1, and is not part of them: it is how BPTT splits the gradient at a window boundary, the
 // gradient a synthetic gradient is injected as, and the bootstrapped target's meaning.)
 //   The loss is the one truncated training minimises (section 4/6, train/loss.hpp):
-//       F = sum_w loss_w,  loss_w = window_loss(window w) = mean over w's supervised steps (and the batch,
-//                                   and for MSE the output dimensions); 0 for a window without feedback,
+//       F = sum_w loss_w,  loss_w = window_loss(window w) = mean over w's supervised (step, sample) pairs
+//                                   (for MSE also over the output dimensions; train/loss.hpp); 0 for a
+//                                   window without feedback,
 //   but every loss_w is now a function of the UNTRUNCATED trajectory from s_0 = 0.
 //   * True gradient at boundary j:  G_j = dF/ds_j  (state_size x B; column b = sample b), i.e. the gradient
 //     full BPTT propagates back to s_j. Only windows w >= j depend on s_j, so G_j = sum_{w >= j} d loss_w/ds_j;
@@ -27,8 +28,8 @@
 //   * Parameter gradient: dF/dtheta by full BPTT (cortex and readout; the cerebellum's entries are zero), in
 //     the layout of model.params.grads(). With T >= L, F is the single window's loss and this equals
 //     accumulate_batch_gradients with truncation L of a cRNN.
-// Note that F weights supervised steps window by window (each window's loss is a mean over its own
-// supervised steps); with T >= L it is the ordinary untruncated loss.
+// Note that F weights supervised pairs window by window (each window's loss is a mean over its own
+// supervised pairs); with T >= L it is the ordinary untruncated loss.
 //
 // The pass is one forward over the whole sequence, the task-loss gradients, then one backward from t = L
 // to 0 that stops at every boundary to record G_j (and, if asked, W independent window backward passes

@@ -8,24 +8,30 @@ namespace ccrnn {
 /// path in the working precision. The same definitions; they round differently.
 enum class CrossEntropyPath { double_loop, vectorised };
 
-/// Loss of the window [t0, t1): the mean over its supervised steps (and the batch; for MSE also the output
-/// dimensions, as torch's mse_loss) — 0 when the window has no supervised step. Writes the gradient
-/// w.r.t. outputs into output_grads for the window's columns (zero at unsupervised steps).
+// Definitions. A (step, sample) pair is supervised where Batch::mask says so or, without a mask, at the
+// steps Batch::supervised flags, for every sample. For a window [t0, t1) of a batch of B samples and L
+// steps with outputs y of d dimensions:
+//   window MSE loss       = sum over the window's supervised pairs of ||y - target||^2
+//                           / (number of supervised pairs in the window * d)   (torch's mse_loss)
+//   window cross-entropy  = sum over the window's supervised pairs of -log softmax(y)_label
+//                           / number of supervised pairs in the window
+//   (0 for a window without supervised pairs; the gradient w.r.t. y accordingly, zero at unsupervised pairs)
+//   training error, MSE   = sum over the batch's supervised pairs of ||y - target||^2 / (B * L)
+//   training error, cross-entropy = mean over the batch's supervised pairs of -log softmax(y)_label.
+// Without a mask, or with a mask whose rows are the same for all samples, these are the papers'
+// definitions, bit for bit: the MSE norm is 1 / (supervised steps * B * d), the training error the sum over
+// supervised steps of the batch-mean squared Euclidean error, / L. With a mask, unsupervised samples'
+// residuals and gradients are zeroed at supervised steps.
+
+/// The loss of the window [t0, t1) (see above); writes its gradient w.r.t. outputs into output_grads for
+/// the window's columns.
 template <class S>
 double window_loss(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S>& batch, Index t0, Index t1,
                    BlockRef<S> output_grads, CrossEntropyPath path = CrossEntropyPath::double_loop);
 
-/// Training error as the papers plot it. MSE: sum over supervised steps of the batch-mean squared
-/// Euclidean error, divided by L. Cross-entropy: mean over supervised (step, sample) pairs of the NLL.
+/// The training error as the papers plot it (see above).
 template <class S>
 double training_error(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S>& batch,
                       CrossEntropyPath path = CrossEntropyPath::double_loop);
-
-/// Number of supervised steps in [t0, t1).
-inline Index supervised_steps(const std::vector<unsigned char>& supervised, Index t0, Index t1) {
-  Index n = 0;
-  for (Index t = t0; t < t1; ++t) n += supervised[static_cast<size_t>(t)] ? 1 : 0;
-  return n;
-}
 
 }  // namespace ccrnn
