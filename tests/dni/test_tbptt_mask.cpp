@@ -167,7 +167,7 @@ TEMPLATE_TEST_CASE("tbptt mask: identical mask rows are the supervised flags, bi
       TrainerConfig tc;
       tc.tbptt.truncation = T;
       tc.tbptt.loss = v.kind;
-      tc.vectorised_cross_entropy = v.vectorised;
+      tc.tbptt.vectorised_cross_entropy = v.vectorised;
       Trainer<S> ta(a, tc), tb(b, tc);
       const BatchStats sa = accumulate_batch_gradients(a, flags, ta.settings(), ta.workspace());
       const BatchStats sb = accumulate_batch_gradients(b, masked, tb.settings(), tb.workspace());
