@@ -380,7 +380,8 @@ int main(int argc, char** argv) {
     store->remove();
     io::File file = io::File::open_read(p.options.out);
     std::printf("\n");
-    print_report(read_stored_results(file), stdout);
+    const StoredResults results = read_stored_results(file);
+    print_report(results, stdout, task_summary_scalars(file, results));
     std::printf("results: %s\n", p.options.out.c_str());
     return exit_ok;
   } catch (const std::exception& e) {
