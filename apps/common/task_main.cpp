@@ -28,6 +28,7 @@ struct RunOptions {
   bool overwrite = false;
   bool quiet = false;
   std::string export_trials;
+  bool no_weights = false;
 };
 
 po::options_description describe_runs(RunOptions& o) {
@@ -41,6 +42,8 @@ po::options_description describe_runs(RunOptions& o) {
       ("out", option_with_default(&o.out), "HDF5 results file (written atomically)")
       ("overwrite", po::bool_switch(&o.overwrite), "replace --out if it exists (otherwise refuse)")
       ("quiet", po::bool_switch(&o.quiet), "no progress output")
+      ("no-weights", po::bool_switch(&o.no_weights),
+       "leave the trained parameters out of --out (each run's weights/ group; docs/results-format.md)")
       ("export-trials", option_with_default(&o.export_trials),
        "write the task's data set as a trials file (docs/trials-format.md) and exit without training, so that it can "
        "be trained through --task trials (tasks with a fixed data set: seqmnist)");
@@ -129,7 +132,7 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
       root.set_attr("task", task->name());
       root.set_attr("primary_scalar", task->primary_scalar());
       task->write_task_data(root);
-      tasks::write_runs_by_model(root, records);
+      tasks::write_runs_by_model(root, records, !run_options.no_weights);
       file.close();
     }
     output->commit();

@@ -42,6 +42,7 @@ struct SweepOptions {
   bool overwrite = false;
   bool quiet = false;
   bool dry_run = false;
+  bool no_weights = false;
 };
 
 po::options_description describe(SweepOptions& o) {
@@ -60,6 +61,7 @@ po::options_description describe(SweepOptions& o) {
       ("out", po::value(&o.out), "HDF5 results file (default results/sweep_<task>.h5)")
       ("overwrite", po::bool_switch(&o.overwrite), "replace --out if it exists (otherwise refuse)")
       ("dry-run", po::bool_switch(&o.dry_run), "list the runs and exit")
+      ("no-weights", po::bool_switch(&o.no_weights), "leave the trained parameters out of the runs' results")
       ("quiet", po::bool_switch(&o.quiet), "no progress output");
   return d;
 }
@@ -205,7 +207,7 @@ void prepare_points(Parsed& p) {
 /// Writes one finished run as a part file: its options (as the task executable records them), the
 /// condition, and its results.
 void write_part(const PartStore& store, const SweepRun& run, const PreparedPoint& point, const tasks::RunRecord& record,
-                int rank) {
+                int rank, bool with_weights) {
   io::AtomicOutput out(store.part_path(run.index), true);
   {
     io::File file = io::File::create(out.temp_path());
@@ -216,7 +218,7 @@ void write_part(const PartStore& store, const SweepRun& run, const PreparedPoint
     root.set_attr("run", static_cast<std::int64_t>(run.index));
     root.set_attr("condition", run.condition);
     root.set_attr("rank", static_cast<std::int64_t>(rank));  // which MPI rank ran it (0 without MPI)
-    tasks::write_run_record(root, record);
+    tasks::write_run_record(root, record, with_weights);
     file.close();
   }
   out.commit();
@@ -348,7 +350,7 @@ int main(int argc, char** argv) {
                   progress.epoch_done();
                   return true;
                 });
-            write_part(*store, run, point, record, mpi->rank());
+            write_part(*store, run, point, record, mpi->rank(), !p.options.no_weights);
             char line[300];
             std::snprintf(line, sizeof line, "run %ld/%ld%s%s%s: %s", run.index + 1, total,
                           run.condition.empty() ? "" : " (", run.condition.c_str(), run.condition.empty() ? "" : ")",

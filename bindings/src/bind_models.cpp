@@ -9,6 +9,7 @@
 
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/dni/true_gradient.hpp>
+#include <ccrnn/tasks/model_store.hpp>
 
 #include <cmath>
 
@@ -266,6 +267,21 @@ void bind_models(py::module_& m) {
                (c.cerebellum ? ", M=" + std::to_string(c.cerebellar.hidden_size) + ", k=" + std::to_string(c.cerebellar.layers) : "") +
                ", dtype=" + p.dtype() + ")";
       });
+
+  m.def("load_model", [](const py::object& file, const std::string& model, std::uint64_t seed, const std::string& which) {
+          const std::string path = py::str(py::module_::import("os").attr("fspath")(file));
+          std::unique_ptr<Model<float>> loaded;
+          {
+            LongCall call;
+            loaded = tasks::load_model(path, model, seed, which);
+          }
+          return PyModel(std::move(loaded), seed);
+        }, py::arg("path"), py::kw_only(), py::arg("model") = "ccrnn", py::arg("seed") = 1, py::arg("which") = "final",
+        // path: str or os.PathLike
+        "The trained Model (float32) of one run in a results file: model 'crnn', 'ccrnn' or 'bptt', its seed, and "
+        "which weights: 'final' (after the last epoch) or 'best' (the tested epoch of a task that selects one, e.g. "
+        "captioning, whose file holds the decoder here; its encoder is in the file beside it). Its forward pass "
+        "reproduces the run's outputs bit for bit. Raises RuntimeError naming the file and what is missing.");
 }
 
 }  // namespace ccrnn::python

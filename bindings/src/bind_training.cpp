@@ -63,7 +63,8 @@ const char* callback_doc =
 
 const char* record_doc =
     "a dict task, model, seed, epochs (run), curves {name: (epochs,)}, scalars {name: float}, arrays {name: "
-    "ndarray}, strings {name: str}, recordings [Recording], seconds.";
+    "ndarray}, strings {name: str}, recordings [Recording], weights {'final' (and 'best' where the task selects "
+    "an epoch): {PyTorch name: float32 array}}, seconds.";
 
 /// A setting's value as Python sees it (int, float, bool or str).
 py::object setting_value(const Setting& s) {

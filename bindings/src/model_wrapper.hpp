@@ -24,6 +24,9 @@ class PyModel {
     std::visit([&](auto& m) { m->initialise(seed); }, model_);
   }
 
+  /// A float32 model made elsewhere (e.g. loaded from a results file), initialised from `seed`.
+  PyModel(std::unique_ptr<Model<float>> model, std::uint64_t seed) : model_(std::move(model)), seed_(seed) {}
+
   /// Calls f(Model<S>&) with the model's scalar type.
   template <class F>
   decltype(auto) visit(F&& f) {

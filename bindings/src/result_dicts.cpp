@@ -37,6 +37,18 @@ py::dict drawing_to_dict(const DrawingMetrics& d) {
   return out;
 }
 
+namespace {
+
+py::object array_to_python(const tasks::ResultArray& array) {
+  std::vector<py::ssize_t> shape(array.shape.begin(), array.shape.end());
+  if (const auto* reals = std::get_if<std::vector<double>>(&array.values)) return vector_to_numpy(*reals).reshape(shape);
+  if (const auto* floats = std::get_if<std::vector<float>>(&array.values)) return vector_to_numpy(*floats).reshape(shape);
+  if (const auto* ints = std::get_if<std::vector<std::int64_t>>(&array.values)) return vector_to_numpy(*ints).reshape(shape);
+  return py::cast(std::get<std::vector<std::string>>(array.values));
+}
+
+}  // namespace
+
 py::dict record_to_dict(const tasks::RunRecord& record) {
   py::dict out, curves, scalars, arrays, strings;
   out["task"] = record.task;
@@ -45,15 +57,14 @@ py::dict record_to_dict(const tasks::RunRecord& record) {
   out["epochs"] = record.epochs_run;
   for (const auto& [name, curve] : record.curves) curves[py::str(name)] = vector_to_numpy(curve);
   for (const auto& [name, value] : record.scalars) scalars[py::str(name)] = value;
-  for (const auto& [name, array] : record.arrays) {
-    std::vector<py::ssize_t> shape(array.shape.begin(), array.shape.end());
-    if (const auto* reals = std::get_if<std::vector<double>>(&array.values))
-      arrays[py::str(name)] = vector_to_numpy(*reals).reshape(shape);
-    else if (const auto* ints = std::get_if<std::vector<std::int64_t>>(&array.values))
-      arrays[py::str(name)] = vector_to_numpy(*ints).reshape(shape);
-    else
-      arrays[py::str(name)] = std::get<std::vector<std::string>>(array.values);
+  for (const auto& [name, array] : record.arrays) arrays[py::str(name)] = array_to_python(array);
+  py::dict weights;
+  for (const auto& [which, parameters] : record.weights) {
+    py::dict named;
+    for (const auto& [name, array] : parameters) named[py::str(name)] = array_to_python(array);
+    weights[py::str(which)] = named;
   }
+  out["weights"] = weights;
   for (const auto& [name, text] : record.strings) strings[py::str(name)] = text;
   out["curves"] = curves;
   out["scalars"] = scalars;

@@ -20,7 +20,7 @@ py::dict bleu_to_dict(const tasks::BleuScore& b);
 py::dict drawing_to_dict(const DrawingMetrics& d);
 /// A run's record (tasks/run_record.hpp), the one conversion of results to Python: task, model, seed,
 /// epochs, curves {name: (epochs,)}, scalars {name: float}, arrays {name: ndarray of its shape}, strings,
-/// recordings [Recording], seconds.
+/// recordings [Recording], weights {"final"/"best": {PyTorch name: float32 array}}, seconds.
 py::dict record_to_dict(const tasks::RunRecord& record);
 /// per_sample (boundaries, B), per_boundary (boundaries,), mean, zero_pairs.
 py::dict alignment_to_dict(const Alignment& a);

@@ -1,4 +1,5 @@
 #include <ccrnn/core/interrupt.hpp>
+#include <ccrnn/tasks/model_store.hpp>
 #include <ccrnn/tasks/run_loop.hpp>
 #include <ccrnn/tasks/run_recording.hpp>
 
@@ -76,9 +77,18 @@ RunRecord run_task(const Task& task, std::optional<ModelKind> kind, std::uint64_
     }
     if (on_epoch && !on_epoch(report)) break;
   }
+  // The trained parameters (the model's and any attached ones, e.g. captioning's encoder).
+  const auto parameters = [&] {
+    auto named = named_parameters(model.params);
+    if (const ParamSet<float>* extra = run->extra_parameters()) named.merge(named_parameters(*extra));
+    return named;
+  };
+  record.model_config = model.config();
+  record.weights["final"] = parameters();
   if (!selection.empty()) {
     run->restore_best();
     record.scalars["best_epoch"] = best_epoch;
+    record.weights["best"] = parameters();
   }
   if (recorder.enabled()) {
     for (const auto& [name, curve] : recorder.curves()) record.curves[name] = curve;

@@ -1,0 +1,105 @@
+#include <ccrnn/tasks/model_store.hpp>
+
+#include <stdexcept>
+
+namespace ccrnn::tasks {
+
+namespace {
+
+bool is_bias(const ParamSlot& slot) { return slot.cols == 1 && slot.name.find(".bias") != std::string::npos; }
+
+}  // namespace
+
+std::map<std::string, ResultArray> named_parameters(const ParamSet<float>& params) {
+  std::map<std::string, ResultArray> out;
+  for (const ParamSlot& slot : params.slots()) {
+    const ConstMatrixMap<float> m(params.values().data() + slot.offset, slot.rows, slot.cols);
+    // Row-major (rows, cols), as numpy and torch hold it.
+    const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = m;
+    std::vector<float> values(row_major.data(), row_major.data() + row_major.size());
+    std::vector<std::size_t> shape = {static_cast<std::size_t>(slot.rows)};
+    if (!is_bias(slot)) shape.push_back(static_cast<std::size_t>(slot.cols));
+    out[slot.name] = ResultArray::floats(std::move(values), std::move(shape));
+  }
+  return out;
+}
+
+void write_model_config(io::Group& g, const ModelConfig& c) {
+  g.set_attr("cell", to_string(c.cell));
+  g.set_attr("input_size", c.input_size);
+  g.set_attr("hidden_size", c.hidden_size);
+  g.set_attr("layers", c.layers);
+  g.set_attr("output_size", c.output_size);
+  g.set_attr("cerebellum", static_cast<std::int64_t>(c.cerebellum));
+  g.set_attr("cerebellum_hidden", c.cerebellar.hidden_size);
+  g.set_attr("cerebellum_layers", c.cerebellar.layers);
+  g.set_attr("fibres", c.cerebellar.fibres);
+  g.set_attr("context_size", c.cerebellar.context_size);
+}
+
+ModelConfig read_model_config(const io::Group& g) {
+  ModelConfig c;
+  c.cell = parse_cell_type(g.attr_string("cell"));
+  c.input_size = g.attr_int("input_size");
+  c.hidden_size = g.attr_int("hidden_size");
+  c.layers = g.attr_int("layers");
+  c.output_size = g.attr_int("output_size");
+  c.cerebellum = g.attr_int("cerebellum") != 0;
+  c.cerebellar.hidden_size = g.attr_int("cerebellum_hidden");
+  c.cerebellar.layers = g.attr_int("cerebellum_layers");
+  c.cerebellar.fibres = g.attr_int("fibres");
+  c.cerebellar.context_size = g.attr_int("context_size");
+  return c;
+}
+
+namespace {
+
+/// The group of run (model, seed): /<model>/seed_<k> or the first sweep run with that model and seed.
+io::Group run_group(const io::File& file, const std::string& model, std::uint64_t seed) {
+  const io::Group root = file.root();
+  const std::string seed_name = "seed_" + std::to_string(seed);
+  if (root.is_group(model) && root.open_group(model).is_group(seed_name)) return root.open_group(model).open_group(seed_name);
+  if (root.is_group("runs")) {
+    const io::Group runs = root.open_group("runs");
+    for (const auto& name : runs.children()) {
+      const io::Group g = runs.open_group(name);
+      if (g.has_attr("model") && g.attr_string("model") == model && g.has_attr("seed") &&
+          g.attr_int("seed") == static_cast<std::int64_t>(seed))
+        return g;
+    }
+  }
+  throw std::runtime_error(file.path() + ": no run of model '" + model + "' with seed " + std::to_string(seed));
+}
+
+}  // namespace
+
+std::unique_ptr<Model<float>> load_model(const std::string& path, const std::string& model, std::uint64_t seed,
+                                         const std::string& which) {
+  const io::File file = io::File::open_read(path);
+  const io::Group run = run_group(file, model, seed);
+  if (!run.is_group("weights"))
+    throw std::runtime_error(path + ": run " + run.path() + " holds no weights (written with --no-weights, or before ccrnn stored them)");
+  const io::Group weights = run.open_group("weights");
+  if (!weights.is_group(which)) {
+    std::string present;
+    for (const auto& name : weights.children()) present += (present.empty() ? "" : ", ") + name;
+    throw std::runtime_error(path + ": run " + run.path() + " has no '" + which + "' weights (it has: " + present + ")");
+  }
+  const io::Group stored = weights.open_group(which);
+  auto loaded = std::make_unique<Model<float>>(read_model_config(weights));
+  loaded->initialise(seed);  // the fibre mask, as in training; every value is replaced below
+  for (const ParamSlot& slot : loaded->params.slots()) {
+    if (!stored.is_dataset(slot.name))
+      throw std::runtime_error(path + ": " + stored.path() + " has no parameter '" + slot.name + "'");
+    const io::FloatArray a = stored.read_floats(slot.name);
+    const std::size_t rows = static_cast<std::size_t>(slot.rows), cols = static_cast<std::size_t>(slot.cols);
+    const bool fits = (a.dims.size() == 2 && a.dims[0] == rows && a.dims[1] == cols) ||
+                      (a.dims.size() == 1 && a.dims[0] == rows && cols == 1);
+    if (!fits) throw std::runtime_error(path + ": " + stored.path() + "/" + slot.name + " has the wrong shape for its model");
+    const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(a.data.data(), slot.rows, slot.cols);
+    MatrixMap<float>(loaded->params.values().data() + slot.offset, slot.rows, slot.cols) = m;
+  }
+  return loaded;
+}
+
+}  // namespace ccrnn::tasks
