@@ -10,6 +10,7 @@ packages=(
   libeigen3-dev libhdf5-dev libboost-program-options-dev libboost-dev catch2
   zlib1g-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin pybind11-dev python3-dev
   python3-numpy python3-h5py python3-matplotlib python3-pytest python3-nbclient python3-ipykernel jupyter-nbconvert
+  python3-pip python3-setuptools python3-wheel python3-venv python3-build
 )
 if [[ "${1:-}" == "--with-torch" ]]; then
   packages+=(python3-torch libopenblas0-openmp)

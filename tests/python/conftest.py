@@ -7,6 +7,7 @@ import pytest
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: long; left out of ctest's python_tests, run by the target check-slow")
     # The ccrnn module is built into <build>/bindings: the tests import that one, not an installed copy.
     path = os.environ.get("CCRNN_BUILD_DIR")
     if path:
