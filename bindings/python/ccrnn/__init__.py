@@ -24,4 +24,5 @@ from ._ccrnn import *  # noqa: F401,F403  (the compiled module's public names)
 from ._ccrnn import __version__  # noqa: F401
 from .results import Results, ResultsError, read_results  # noqa: F401
 from .runs import run_line_drawing, run_seqmnist, run_captioning  # noqa: F401
+from .weights import export_weights, model_from_weights  # noqa: F401
 from .curves import stack_curves, mean_and_sem  # noqa: F401
