@@ -27,14 +27,11 @@ const ParamSlot& slot_named(const auto& params, const std::string& name) {
   return params.slot(id);
 }
 
-/// Biases are 1-D in PyTorch (and stored as one column here).
-bool is_bias(const ParamSlot& slot) { return slot.cols == 1 && slot.name.find(".bias") != std::string::npos; }
-
 /// A parameter (or gradient) as numpy in PyTorch's shape: (rows,) for a bias, else (rows, cols).
 template <class S>
 py::array parameter_to_numpy(const ParamSlot& slot, const Vector<S>& buffer) {
   const ConstMatrixMap<S> m(buffer.data() + slot.offset, slot.rows, slot.cols);
-  if (is_bias(slot)) return copy_to_numpy<S>(m.data(), {slot.rows});
+  if (slot.is_bias()) return copy_to_numpy<S>(m.data(), {slot.rows});
   return matrix_to_numpy<S>(m);
 }
 
@@ -53,7 +50,7 @@ void set_parameter(Model<S>& model, const std::string& name, const py::array& va
                           (slot.cols == 1 && a.ndim() == 1 && a.shape(0) == slot.rows));
   if (!fits)
     throw py::value_error("Model: parameter '" + name + "' has shape " +
-                          (is_bias(slot) ? "(" + std::to_string(slot.rows) + ",)"
+                          (slot.is_bias() ? "(" + std::to_string(slot.rows) + ",)"
                                           : "(" + std::to_string(slot.rows) + ", " + std::to_string(slot.cols) + ")") +
                           ", got an array of shape " + shape_text(value));
   const auto r = a.template unchecked<>();

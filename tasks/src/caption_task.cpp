@@ -145,11 +145,6 @@ double evaluate_set(CaptionModel<float>& model, const CaptionSet& set, const std
   return tokens > 0 ? total / static_cast<double>(tokens) : 0.0;
 }
 
-std::vector<Index> iota_indices(size_t n) {
-  std::vector<Index> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = static_cast<Index>(i);
-  return v;
-}
 
 struct Snapshot {
   Vector<float> decoder, encoder, running_mean, running_var;
@@ -212,7 +207,8 @@ class CaptionRun final : public TaskRun {
     train_ = encode_captions(data.train, vocabulary_);
     validation_ = encode_captions(data.validation, vocabulary_);
     test_ = encode_captions(data.test, vocabulary_);
-    validation_batches_ = length_batches(validation_, iota_indices(validation_.size()), config_.eval_batch_size);
+    validation_batches_ =
+        length_batches(validation_, index_range(0, static_cast<Index>(validation_.size())), config_.eval_batch_size);
   }
 
   Model<float>& model() override { return model_.decoder; }
@@ -221,7 +217,7 @@ class CaptionRun final : public TaskRun {
   Index begin_epoch(int) override {
     epoch_start_ = Clock::now();
     epoch_cpu_start_ = thread_cpu_seconds();
-    std::vector<Index> order = iota_indices(train_.size());
+    std::vector<Index> order = index_range(0, static_cast<Index>(train_.size()));
     shuffle(order, data_rng_);
     batches_ = length_batches(train_, order, batch_size_);
     shuffle(batches_, data_rng_);
@@ -305,7 +301,7 @@ void CaptionRun::test(RunRecord& r) {
   const CaptionLengthBins bins = config_.bins.resolve(image_words);
   std::array<double, 3> ce_by_length{};
   std::array<Index, 3> captions_by_length{};
-  const auto test_batches = length_batches(test_, iota_indices(test_.size()), config_.eval_batch_size);
+  const auto test_batches = length_batches(test_, index_range(0, static_cast<Index>(test_.size())), config_.eval_batch_size);
   const double test_ce = evaluate_set(model_, test_set, test_, test_batches, eval_ws_, &bins, &caption_words,
                                       &ce_by_length, &captions_by_length);
   r.scalars["test_ce"] = test_ce;
@@ -380,7 +376,7 @@ class CaptionTask final : public Task {
     bind_model_settings(s, config_);
     s.add("embedding", &config_.caption.embedding_size, "word-embedding (and projected feature) size");
     s.add("dropout", &config_.caption.dropout, "dropout on the decoder's inputs during training");
-    bind_training_settings(s, config_, {.step_per_window = false, .recording = false});
+    bind_training_settings(s, config_, {.step_per_window = false});  // and no recordings: not bound
     s.section("Data");
     if (!data_given_) {
       CaptionFiles& f = config_.files;

@@ -4,12 +4,6 @@
 
 namespace ccrnn::tasks {
 
-namespace {
-
-bool is_bias(const ParamSlot& slot) { return slot.cols == 1 && slot.name.find(".bias") != std::string::npos; }
-
-}  // namespace
-
 std::map<std::string, ResultArray> named_parameters(const ParamSet<float>& params) {
   std::map<std::string, ResultArray> out;
   for (const ParamSlot& slot : params.slots()) {
@@ -18,7 +12,7 @@ std::map<std::string, ResultArray> named_parameters(const ParamSet<float>& param
     const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = m;
     std::vector<float> values(row_major.data(), row_major.data() + row_major.size());
     std::vector<std::size_t> shape = {static_cast<std::size_t>(slot.rows)};
-    if (!is_bias(slot)) shape.push_back(static_cast<std::size_t>(slot.cols));
+    if (!slot.is_bias()) shape.push_back(static_cast<std::size_t>(slot.cols));
     out[slot.name] = ResultArray::floats(std::move(values), std::move(shape));
   }
   return out;

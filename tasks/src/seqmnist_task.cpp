@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace ccrnn::tasks {
 
@@ -31,16 +30,6 @@ SeqMnistRunConfig::SeqMnistRunConfig() {
   batch_size = 50;
 }
 
-namespace {
-
-std::vector<Index> range(Index first, Index count) {
-  std::vector<Index> out(static_cast<std::size_t>(count));
-  std::iota(out.begin(), out.end(), first);
-  return out;
-}
-
-}  // namespace
-
 SeqMnistEvaluation evaluate_seqmnist(const Model<float>& model, const SeqMnist& task, const DigitImages& images,
                                      Index count, Index eval_batch, bool with_drawing_metrics) {
   const Index n = count > 0 ? std::min(count, images.count()) : images.count();
@@ -54,7 +43,7 @@ SeqMnistEvaluation evaluate_seqmnist(const Model<float>& model, const SeqMnist& 
   for (Index first = 0; first < n; first += eval_batch) {
     check_interrupt();
     const Index B = std::min(eval_batch, n - first);
-    const Batch<float> batch = task.make_batch<float>(images, range(first, B), true);
+    const Batch<float> batch = task.make_batch<float>(images, index_range(first, B), true);
     predict(model, batch, ws);
     if (task.drawing()) {
       error_sum += supervised_squared_error(ws.outputs, batch) / static_cast<double>(L);
@@ -99,7 +88,7 @@ class SeqMnistRun final : public TaskRun {
     const Index n = data.train.count();
     train_size_ = config_.train_size > 0 ? std::min(config_.train_size, n) : n;
     if (train_size_ < 1) throw std::invalid_argument("seqMNIST: the training set is empty");
-    order_ = range(0, train_size_);
+    order_ = index_range(0, train_size_);
   }
 
   Model<float>& model() override { return model_; }
@@ -267,7 +256,7 @@ class SeqMnistTask final : public Task {
     const SeqMnist task(config_.task);
     const auto split = [&](const DigitImages& images, Index count, bool dense, const std::string& name) {
       const Index n = count > 0 ? std::min(count, images.count()) : images.count();
-      return trials_from_batch(task.make_batch<float>(images, range(0, n), dense), {"seqmnist export", "/" + name + "/"});
+      return trials_from_batch(task.make_batch<float>(images, index_range(0, n), dense), {"seqmnist export", "/" + name + "/"});
     };
     TrialsData out;
     out.train = split(data_->train, config_.train_size, false, "train");  // the task's feedback as mask

@@ -8,7 +8,6 @@
 #include <ccrnn/tasks/trials/task.hpp>
 
 #include <algorithm>
-#include <numeric>
 
 namespace ccrnn::tasks {
 
@@ -25,12 +24,6 @@ TrialsRunConfig::TrialsRunConfig() {
 
 namespace {
 
-std::vector<Index> first_trials(Index count) {
-  std::vector<Index> out(static_cast<std::size_t>(count));
-  std::iota(out.begin(), out.end(), Index{0});
-  return out;
-}
-
 struct Evaluation {
   double error = 0.0, accuracy = 0.0, uncertainty = 0.0;
 };
@@ -44,9 +37,7 @@ Evaluation evaluate(const Model<float>& model, const TrialSet& set, Index eval_b
   for (Index first = 0; first < n; first += eval_batch) {
     check_interrupt();
     const Index B = std::min(eval_batch, n - first);
-    std::vector<Index> trials(static_cast<std::size_t>(B));
-    std::iota(trials.begin(), trials.end(), first);
-    const Batch<float> batch = set.make_batch<float>(trials);
+    const Batch<float> batch = set.make_batch<float>(index_range(first, B));
     predict(model, batch, ws);
     if (!set.is_classification()) {
       error_sum += supervised_squared_error(ws.outputs, batch) / static_cast<double>(L);
@@ -82,7 +73,7 @@ class TrialsRun final : public TaskRun {
     model_.initialise(seed);
     const Index n = data.train.size();
     train_size_ = config_.train_size > 0 ? std::min(config_.train_size, n) : n;
-    order_ = first_trials(train_size_);
+    order_ = index_range(0, train_size_);
   }
 
   Model<float>& model() override { return model_; }
@@ -97,7 +88,7 @@ class TrialsRun final : public TaskRun {
   TrainingStep next_batch(Trainer<float>&) override {
     if (generator_) {
       const TrialSet fresh = generator_(batch_size_);
-      batch_ = fresh.make_batch<float>(first_trials(fresh.size()));
+      batch_ = fresh.make_batch<float>(index_range(0, fresh.size()));
     } else {
       const Index B = std::min(batch_size_, train_size_ - done_);
       batch_ = data_.train.make_batch<float>(std::vector<Index>(order_.begin() + done_, order_.begin() + done_ + B));

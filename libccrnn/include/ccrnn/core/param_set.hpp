@@ -17,6 +17,8 @@ struct ParamSlot {
   Index cols = 0;
   Index offset = 0;  // first element in the flat buffer; elements are column-major
   Index size() const { return rows * cols; }
+  /// Biases are 1-D in PyTorch, (rows,); stored here as one column.
+  bool is_bias() const { return cols == 1 && name.find(".bias") != std::string::npos; }
 };
 
 template <class S>

@@ -34,7 +34,6 @@ ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequen
 /// Which shared settings a task offers (the ones it forces are not offered, so --help shows only what applies).
 struct SharedSettings {
   bool step_per_window = true;  // offer --step-per-window
-  bool recording = true;        // offer --record-every / --record-arrays
 };
 
 /// Binds the shared model settings (section "Model": cell, hidden, layers, cerebellum_hidden,
