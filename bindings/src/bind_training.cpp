@@ -68,14 +68,9 @@ const char* record_doc =
 
 /// A setting's value as Python sees it (int, float, bool or str).
 py::object setting_value(const Setting& s) {
-  const std::string text = s.get();
-  switch (s.kind) {
-    case Setting::Kind::integer: return py::int_(std::stoll(text));
-    case Setting::Kind::real: return py::float_(std::stod(text));
-    case Setting::Kind::flag: return py::bool_(text == "1");
-    case Setting::Kind::text: break;
-  }
-  return py::str(text);
+  const auto value = s.value();
+  if (s.kind == Setting::Kind::flag) return py::bool_(std::get<std::int64_t>(value) != 0);
+  return std::visit([](const auto& v) { return py::object(py::cast(v)); }, value);
 }
 
 /// A Python value as the text a setting parses (floats exactly: repr round-trips).

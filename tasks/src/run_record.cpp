@@ -61,17 +61,7 @@ void write_run_record(io::Group& group, const RunRecord& record, bool with_weigh
 std::vector<std::string> write_settings(io::Group& group, const Settings& settings) {
   std::vector<std::string> names;
   for (const Setting& s : settings.all()) {
-    const std::string text = s.get();
-    switch (s.kind) {
-      case Setting::Kind::integer:
-      case Setting::Kind::flag: group.set_attr(s.name, static_cast<std::int64_t>(std::stoll(text))); break;
-      case Setting::Kind::real: {
-        bool ok = false;
-        group.set_attr(s.name, parse_real_text(text, &ok));
-        break;
-      }
-      case Setting::Kind::text: group.set_attr(s.name, text); break;
-    }
+    std::visit([&](const auto& value) { group.set_attr(s.name, value); }, s.value());
     names.push_back(s.name);
   }
   return names;

@@ -12,6 +12,20 @@ namespace ccrnn::tasks {
 
 std::string Setting::option() const { return "--" + Settings::dashed(name); }
 
+std::variant<std::int64_t, double, std::string> Setting::value() const {
+  const std::string text = get();
+  switch (kind) {
+    case Kind::integer:
+    case Kind::flag: return static_cast<std::int64_t>(std::stoll(text));
+    case Kind::real: {
+      bool ok = false;
+      return parse_real_text(text, &ok);  // get() writes a text that parses back exactly
+    }
+    case Kind::text: break;
+  }
+  return text;
+}
+
 std::string Settings::dashed(std::string name) {
   std::replace(name.begin(), name.end(), '_', '-');
   return name;

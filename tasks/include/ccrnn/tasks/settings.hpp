@@ -3,9 +3,11 @@
 // name, and that name is used everywhere: as Python keyword and results-file attribute (snake_case,
 // "cerebellum_hidden") and on the command line and in config files (with dashes, --cerebellum-hidden).
 // Values travel as text, so the command line, config files, sweeps and Python share one parser.
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace ccrnn::tasks {
@@ -32,6 +34,8 @@ struct Setting {
 
   /// "--cerebellum-hidden"
   std::string option() const;
+  /// The current value, typed: integers and flags (0/1) as int64, reals as double, texts as string.
+  std::variant<std::int64_t, double, std::string> value() const;
 };
 
 class Settings {
