@@ -1,5 +1,6 @@
 #include "task_main.hpp"
 
+#include "process_memory.hpp"
 #include "run_attributes.hpp"
 #include "settings_options.hpp"
 #include "summary_table.hpp"
@@ -60,6 +61,7 @@ std::string side_file_path(const std::string& out, const std::string& model, std
 }  // namespace
 
 int run_task_main(int argc, char** argv, const std::string& program, const std::string& task_name) {
+  keep_freed_memory();
   const std::unique_ptr<tasks::Task> task = tasks::make_task(task_name);
   RunOptions run_options;
   run_options.seeds = task->default_seeds();

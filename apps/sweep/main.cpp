@@ -3,6 +3,7 @@
 #include "job_counter.hpp"
 #include "part_store.hpp"
 
+#include "../common/process_memory.hpp"
 #include "../common/report.hpp"
 #include "../common/run_attributes.hpp"
 #include "../common/settings_options.hpp"
@@ -263,6 +264,7 @@ void merge(const Parsed& p, const PartStore& store, io::AtomicOutput& output) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_freed_memory();
   std::unique_ptr<MpiSession> mpi;
   try {
     mpi = std::make_unique<MpiSession>(argc, argv);

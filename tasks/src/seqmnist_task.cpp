@@ -31,11 +31,11 @@ SeqMnistRunConfig::SeqMnistRunConfig() {
 }
 
 SeqMnistEvaluation evaluate_seqmnist(const Model<float>& model, const SeqMnist& task, const DigitImages& images,
-                                     Index count, Index eval_batch, bool with_drawing_metrics) {
+                                     Index count, Index eval_batch, bool with_drawing_metrics,
+                                     TbpttWorkspace<float>& ws) {
   const Index n = count > 0 ? std::min(count, images.count()) : images.count();
   if (n < 1) throw std::invalid_argument("seqMNIST: nothing to evaluate (empty image set)");
   const Index L = task.length();
-  TbpttWorkspace<float> ws;
   SeqMnistEvaluation result;
   double error_sum = 0.0, confidence_sum = 0.0;
   Index correct = 0;
@@ -109,13 +109,13 @@ class SeqMnistRun final : public TaskRun {
 
   std::vector<double> validate() override {
     const SeqMnistEvaluation val =
-        evaluate_seqmnist(model_, task_, data_.validation, config_.validation_size, config_.eval_batch, false);
+        evaluate_seqmnist(model_, task_, data_.validation, config_.validation_size, config_.eval_batch, false, eval_ws_);
     if (task_.drawing()) return {val.error};
     return {val.error, val.accuracy};
   }
 
   void test(RunRecord& r) override {
-    const SeqMnistEvaluation test = evaluate_seqmnist(model_, task_, data_.test, 0, config_.eval_batch, task_.drawing());
+    const SeqMnistEvaluation test = evaluate_seqmnist(model_, task_, data_.test, 0, config_.eval_batch, task_.drawing(), eval_ws_);
     r.scalars["final_train_error"] = r.curves.at("train_error").back();
     r.scalars["test_error"] = test.error;
     if (!task_.drawing()) {
@@ -143,10 +143,10 @@ class SeqMnistRun final : public TaskRun {
     std::vector<Eigen::MatrixXd> trajectories;
     std::vector<std::int64_t> image_ids, image_labels;
     if (!images.empty()) {
-      TbpttWorkspace<float> ws;
       const Batch<float> batch = task_.make_batch<float>(data_.test, images, true);
-      predict(model_, batch, ws);
-      for (Index j = 0; j < batch.size; ++j) trajectories.push_back(trajectory_of(ws.outputs, batch.size, task_.length(), j));
+      predict(model_, batch, eval_ws_);
+      for (Index j = 0; j < batch.size; ++j)
+        trajectories.push_back(trajectory_of(eval_ws_.outputs, batch.size, task_.length(), j));
     }
     for (Index i : images) {
       image_ids.push_back(i);
@@ -167,6 +167,7 @@ class SeqMnistRun final : public TaskRun {
   Rng data_rng_;
   std::vector<Index> order_, indices_;
   Batch<float> batch_;
+  TbpttWorkspace<float> eval_ws_;  // validation and test forward passes (kept: see evaluate_seqmnist)
 };
 
 class SeqMnistTask final : public Task {

@@ -29,9 +29,9 @@ struct Evaluation {
 };
 
 /// The task's validation / test metrics of a split (see trials/task.hpp), forward only.
-Evaluation evaluate(const Model<float>& model, const TrialSet& set, Index eval_batch) {
+/// The workspace is the caller's, kept between evaluations (see evaluate_seqmnist).
+Evaluation evaluate(const Model<float>& model, const TrialSet& set, Index eval_batch, TbpttWorkspace<float>& ws) {
   const Index n = set.size(), L = set.length();
-  TbpttWorkspace<float> ws;
   double error_sum = 0.0, confidence_sum = 0.0;
   Index pairs = 0, correct = 0;
   for (Index first = 0; first < n; first += eval_batch) {
@@ -99,7 +99,7 @@ class TrialsRun final : public TaskRun {
 
   std::vector<double> validate() override {
     if (!data_.validation) return {};
-    const Evaluation e = evaluate(model_, *data_.validation, config_.eval_batch);
+    const Evaluation e = evaluate(model_, *data_.validation, config_.eval_batch, eval_ws_);
     if (data_.is_classification()) return {e.error, e.accuracy};
     return {e.error};
   }
@@ -107,7 +107,7 @@ class TrialsRun final : public TaskRun {
   void test(RunRecord& r) override {
     r.scalars["final_train_error"] = r.curves.at("train_error").back();
     if (!data_.test) return;
-    const Evaluation e = evaluate(model_, *data_.test, config_.eval_batch);
+    const Evaluation e = evaluate(model_, *data_.test, config_.eval_batch, eval_ws_);
     r.scalars["test_error"] = e.error;
     if (data_.is_classification()) {
       r.scalars["test_accuracy"] = e.accuracy;
@@ -125,6 +125,7 @@ class TrialsRun final : public TaskRun {
   Rng data_rng_;
   std::vector<Index> order_;
   Batch<float> batch_;
+  TbpttWorkspace<float> eval_ws_;  // validation and test forward passes, kept between epochs
 };
 
 class TrialsTask final : public Task {
