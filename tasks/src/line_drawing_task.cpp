@@ -79,6 +79,7 @@ class LineDrawingRun final : public TaskRun {
     r.scalars["final_train_error"] = r.curves.at("train_error").back();
     r.scalars["test_error"] = metrics.test_error;
     r.scalars["dysmetria"] = metrics.dysmetria;
+    r.scalars["irregularity"] = metrics.irregularity;
     r.scalars["stationary_path_length"] = metrics.stationary_path_length;
     r.scalars["endpoint_error"] = metrics.endpoint_error;
 
@@ -173,6 +174,7 @@ class LineDrawingTask final : public Task {
     return {{"final_train_error", "final train error"},
             {"test_error", "test error"},
             {"dysmetria", "dysmetria"},
+            {"irregularity", "irregularity"},
             {"endpoint_error", "endpoint error"}};
   }
   std::string describe_run(const RunRecord& r) const override {

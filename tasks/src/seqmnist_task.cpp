@@ -125,6 +125,7 @@ class SeqMnistRun final : public TaskRun {
       return;
     }
     r.scalars["dysmetria"] = test.drawing.dysmetria;
+    r.scalars["irregularity"] = test.drawing.irregularity;
     r.scalars["stationary_path_length"] = test.drawing.stationary_path_length;
     r.scalars["endpoint_error"] = test.drawing.endpoint_error;
     // The first trajectories_per_class test images of each digit, by digit, then in test-set order.
@@ -281,6 +282,7 @@ class SeqMnistTask final : public Task {
     return {{"final_train_error", "final train error"},
             {"test_error", "test error"},
             {"dysmetria", "dysmetria"},
+            {"irregularity", "irregularity"},
             {"endpoint_error", "endpoint error"}};
   }
 
