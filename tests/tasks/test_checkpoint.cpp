@@ -22,6 +22,7 @@
 
 #include "support/error_of.hpp"
 #include "support/scratch_dir.hpp"
+#include "tasks/caption_test_support.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -170,16 +171,7 @@ TEST_CASE("checkpoint: sequential MNIST (class and line targets) and trials resu
 }
 
 TEST_CASE("checkpoint: captioning resumes bit for bit, the selected epoch's model and dropout included", "[checkpoint][caption]") {
-  CaptionRunConfig config;
-  config.scenes.train_images = 40;
-  config.scenes.validation_images = 30;
-  config.scenes.test_images = 20;
-  config.scenes.feature_size = 16;
-  config.caption.embedding_size = 16;
-  config.model.hidden_size = 16;
-  config.model.cerebellar.hidden_size = 16;
-  config.batch_size = 20;
-  config.eval_batch_size = 50;
+  CaptionRunConfig config = caption_test::small_caption();
   config.epochs = 4;
   const auto task = make_caption_task(config, std::make_shared<const CaptionData>(load_caption_data(config)));
   task->prepare({ModelKind::ccrnn});
