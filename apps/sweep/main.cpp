@@ -3,6 +3,7 @@
 #include "job_counter.hpp"
 #include "part_store.hpp"
 
+#include "../common/checkpoint_options.hpp"
 #include "../common/process_memory.hpp"
 #include "../common/report.hpp"
 #include "../common/run_attributes.hpp"
@@ -19,6 +20,7 @@
 #include <omp.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -44,6 +46,7 @@ struct SweepOptions {
   bool quiet = false;
   bool dry_run = false;
   bool no_weights = false;
+  CheckpointSettings checkpoints;
 };
 
 po::options_description describe(SweepOptions& o) {
@@ -64,6 +67,7 @@ po::options_description describe(SweepOptions& o) {
       ("dry-run", po::bool_switch(&o.dry_run), "list the runs and exit")
       ("no-weights", po::bool_switch(&o.no_weights), "leave the trained parameters out of the runs' results")
       ("quiet", po::bool_switch(&o.quiet), "no progress output");
+  d.add(describe_checkpoints(o.checkpoints, false));
   return d;
 }
 
@@ -71,7 +75,9 @@ const char* summary =
     "Runs a grid over any task options x models x seeds, in parallel over threads and, when started by\n"
     "mpirun, over MPI ranks (dynamic load balancing; results bit-identical to a local run). Finished runs\n"
     "are kept in <out>.parts/ as they complete: re-running the same command after an interruption (even\n"
-    "kill -9) resumes and loses nothing; the directory is removed once <out> is written. Summarise the\n"
+    "kill -9) resumes and loses nothing; the directory is removed once <out> is written. With\n"
+    "--checkpoint-every N an unfinished run resumes from its checkpoint there (<out>.parts/run_<k>.checkpoint.h5)\n"
+    "instead of from epoch 0, and SIGINT/SIGTERM write every running run's checkpoint before exiting. Summarise the\n"
     "results with ccrnn-report <out>.\n\n"
     "Example: ccrnn-sweep --task linedraw --grid T=1,2,5,10 --grid model=crnn,ccrnn --seeds 10 --epochs 100\n"
     "Task options: ccrnn-sweep --task <task> --help, or the task executable's --help.";
@@ -168,6 +174,7 @@ Parsed parse(int argc, char** argv) {
   if (o.seeds.empty()) o.seeds = probe->default_seeds();
   if (o.out.empty()) o.out = "results/sweep_" + o.task + ".h5";
   require_at_least("threads", o.threads, 0);
+  require_at_least("checkpoint-every", o.checkpoints.every, 0);
   for (const auto& token : passthrough)
     if (token == "--model" || token == "--seeds" || token == "--out")
       throw UsageError(token + " is a sweep option here: use --grid model=... / the sweep's --seeds / --out");
@@ -223,6 +230,12 @@ void write_part(const PartStore& store, const SweepRun& run, const PreparedPoint
     file.close();
   }
   out.commit();
+}
+
+/// A run's checkpoint beside its part: "<dir>/run_00017.checkpoint.h5".
+std::string checkpoint_path(const PartStore& store, const SweepRun& run) {
+  std::string path = store.part_path(run.index);
+  return path.substr(0, path.size() - 3) + ".checkpoint.h5";
 }
 
 /// Rank 0, after every run has its part: one file with every run under /runs.
@@ -320,6 +333,7 @@ int main(int argc, char** argv) {
   if (!ok) return root_rank ? status : exit_failure;
   mpi->broadcast(pending);
 
+  if (p.options.checkpoints.enabled()) install_interrupt_signals();
   const int threads = p.options.threads > 0 ? p.options.threads : (mpi->active() ? 1 : available_threads());
   const long total = static_cast<long>(p.plan.runs.size()), todo = static_cast<long>(pending.size());
   if (root_rank && !p.options.quiet) {
@@ -347,12 +361,23 @@ int main(int argc, char** argv) {
           const SweepRun& run = p.plan.runs[static_cast<std::size_t>(pending[static_cast<std::size_t>(j)])];
           try {
             const PreparedPoint& point = p.points.at(point_key(run));
-            tasks::RunRecord record =
-                tasks::run_task(*point.task, tasks::parse_model_kind(run.model), run.seed, [&](const tasks::EpochReport&) {
+            tasks::CheckpointOptions checkpoint = p.options.checkpoints.for_run(checkpoint_path(*store, run));
+            checkpoint.on_resume = [&](int epoch) {
+              for (int e = 0; e < epoch; ++e) progress.epoch_done();
+              if (!p.options.quiet)
+                std::fprintf(stderr, "run %ld/%ld: resuming after epoch %d from %s\n", run.index + 1, total, epoch,
+                             checkpoint.path.c_str());
+            };
+            tasks::RunRecord record = tasks::run_task(
+                *point.task, tasks::parse_model_kind(run.model), run.seed,
+                [&](const tasks::EpochReport&) {
                   progress.epoch_done();
                   return true;
-                });
+                },
+                checkpoint);
             write_part(*store, run, point, record, mpi->rank(), !p.options.no_weights);
+            std::error_code ignored;
+            std::filesystem::remove(checkpoint_path(*store, run), ignored);  // the part holds the run now
             char line[300];
             std::snprintf(line, sizeof line, "run %ld/%ld%s%s%s: %s", run.index + 1, total,
                           run.condition.empty() ? "" : " (", run.condition.c_str(), run.condition.empty() ? "" : ")",
@@ -366,6 +391,10 @@ int main(int argc, char** argv) {
       }
       progress.finish();
       if (failure) std::rethrow_exception(failure);
+    } catch (const Interrupted& e) {
+      std::cerr << "\n" << program << ": " << e.what() << ": finished runs and the checkpoints of unfinished ones are in "
+                << store->directory() << "; run the same command again to resume.\n";
+      mpi->abort(interrupted_exit_code(e));
     } catch (const std::exception& e) {
       std::cerr << "\n" << program << ": error: " << e.what() << "\nFinished runs are kept in " << store->directory()
                 << "; run the same command again to resume.\n";

@@ -3,6 +3,7 @@
 #include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/core/shuffle.hpp>
 #include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/fingerprint.hpp>
 #include <ccrnn/tasks/shared_data.hpp>
 #include <ccrnn/train/cross_entropy.hpp>
 
@@ -148,6 +149,18 @@ double evaluate_set(CaptionModel<float>& model, const CaptionSet& set, const std
 
 struct Snapshot {
   Vector<float> decoder, encoder, running_mean, running_var;
+  void save(RunState& state, const std::string& prefix) const {
+    state.put_floats(prefix + "decoder", decoder);
+    state.put_floats(prefix + "encoder", encoder);
+    state.put_floats(prefix + "running_mean", running_mean);
+    state.put_floats(prefix + "running_var", running_var);
+  }
+  void load(const RunState& state, const std::string& prefix, const CaptionModel<float>& m) {
+    decoder = state.floats(prefix + "decoder", m.decoder.params.values().size());
+    encoder = state.floats(prefix + "encoder", m.encoder.values().size());
+    running_mean = state.floats(prefix + "running_mean", m.running_mean.size());
+    running_var = state.floats(prefix + "running_var", m.running_var.size());
+  }
   void take(const CaptionModel<float>& m) {
     decoder = m.decoder.params.values();
     encoder = m.encoder.values();
@@ -242,6 +255,28 @@ class CaptionRun final : public TaskRun {
 
   void save_best() override { best_.take(model_); }
   void restore_best() override { best_.restore(model_); }
+
+  // The batches are drawn again at each epoch's start; the batch-norm averages are buffers, not parameters.
+  void save_state(RunState& state) const override {
+    state.put_rng("data_rng", data_rng_);
+    state.put_rng("dropout_rng", dropout_rng_);
+    state.put_floats("running_mean", model_.running_mean);
+    state.put_floats("running_var", model_.running_var);
+    best_.save(state, "best/");
+    state.put_integer("trained_tokens", trained_tokens_);
+    state.put_real("train_seconds", train_seconds_);
+    state.put_real("train_cpu_seconds", train_cpu_seconds_);
+  }
+  void restore_state(const RunState& state) override {
+    state.get_rng("data_rng", data_rng_);
+    state.get_rng("dropout_rng", dropout_rng_);
+    model_.running_mean = state.floats("running_mean", model_.running_mean.size());
+    model_.running_var = state.floats("running_var", model_.running_var.size());
+    best_.load(state, "best/", model_);
+    trained_tokens_ = state.integer("trained_tokens");
+    train_seconds_ = state.real("train_seconds");
+    train_cpu_seconds_ = state.real("train_cpu_seconds");
+  }
 
   void test(RunRecord& r) override;
 
@@ -460,6 +495,17 @@ class CaptionTask final : public Task {
     root.set_attr("validation_images", static_cast<std::int64_t>(data_->validation.size()));
     root.set_attr("test_images", static_cast<std::int64_t>(data_->test.size()));
     root.set_attr("data_source", data_given_ ? "given" : config_.files.empty() ? "built-in scenes" : "coco:" + config_.files.train_json);
+  }
+
+  std::string data_fingerprint() const override {
+    Fingerprint f;
+    for (const CaptionSet* set : {&data_->train, &data_->validation, &data_->test}) {
+      f.add(set->image_ids);
+      f.add(static_cast<std::int64_t>(set->features.rows()));
+      f.add_bytes(set->features.data(), static_cast<std::size_t>(set->features.size()) * sizeof(float));
+      for (const auto& captions : set->captions) f.add(captions);
+    }
+    return f.hex();
   }
 
   std::string default_seeds() const override { return "3"; }

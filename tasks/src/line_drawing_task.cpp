@@ -66,6 +66,10 @@ class LineDrawingRun final : public TaskRun {
     return {supervised_squared_error(ws_.outputs, validation_) / static_cast<double>(ws_.outputs.cols())};
   }
 
+  // Everything else is recomputed at each epoch's start (done_) or fixed at the start (validation, test).
+  void save_state(RunState& state) const override { state.put_rng("data_rng", data_rng_); }
+  void restore_state(const RunState& state) override { state.get_rng("data_rng", data_rng_); }
+
   void test(RunRecord& r) override {
     const Index length = task_.config().length;
     predict(model_, test_, ws_);

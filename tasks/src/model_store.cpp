@@ -18,6 +18,22 @@ std::map<std::string, ResultArray> named_parameters(const ParamSet<float>& param
   return out;
 }
 
+void set_named_parameters(ParamSet<float>& params, const std::map<std::string, ResultArray>& arrays, const std::string& where) {
+  for (const ParamSlot& slot : params.slots()) {
+    const auto found = arrays.find(slot.name);
+    if (found == arrays.end()) throw std::runtime_error(where + " has no parameter '" + slot.name + "'");
+    const ResultArray& a = found->second;
+    const auto* values = std::get_if<std::vector<float>>(&a.values);
+    const std::size_t rows = static_cast<std::size_t>(slot.rows), cols = static_cast<std::size_t>(slot.cols);
+    const bool fits = values != nullptr && values->size() == rows * cols &&
+                      ((a.shape.size() == 2 && a.shape[0] == rows && a.shape[1] == cols) ||
+                       (a.shape.size() == 1 && a.shape[0] == rows && cols == 1));
+    if (!fits) throw std::runtime_error(where + "/" + slot.name + " has the wrong shape or type for its model");
+    const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(values->data(), slot.rows, slot.cols);
+    MatrixMap<float>(params.values().data() + slot.offset, slot.rows, slot.cols) = m;
+  }
+}
+
 void write_model_config(io::Group& g, const ModelConfig& c) {
   g.set_attr("cell", to_string(c.cell));
   g.set_attr("input_size", c.input_size);
@@ -82,17 +98,13 @@ std::unique_ptr<Model<float>> load_model(const std::string& path, const std::str
   const io::Group stored = weights.open_group(which);
   auto loaded = std::make_unique<Model<float>>(read_model_config(weights));
   loaded->initialise(seed);  // the fibre mask, as in training; every value is replaced below
-  for (const ParamSlot& slot : loaded->params.slots()) {
-    if (!stored.is_dataset(slot.name))
-      throw std::runtime_error(path + ": " + stored.path() + " has no parameter '" + slot.name + "'");
-    const io::FloatArray a = stored.read_floats(slot.name);
-    const std::size_t rows = static_cast<std::size_t>(slot.rows), cols = static_cast<std::size_t>(slot.cols);
-    const bool fits = (a.dims.size() == 2 && a.dims[0] == rows && a.dims[1] == cols) ||
-                      (a.dims.size() == 1 && a.dims[0] == rows && cols == 1);
-    if (!fits) throw std::runtime_error(path + ": " + stored.path() + "/" + slot.name + " has the wrong shape for its model");
-    const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(a.data.data(), slot.rows, slot.cols);
-    MatrixMap<float>(loaded->params.values().data() + slot.offset, slot.rows, slot.cols) = m;
-  }
+  std::map<std::string, ResultArray> arrays;
+  for (const ParamSlot& slot : loaded->params.slots())
+    if (stored.is_dataset(slot.name)) {
+      io::FloatArray a = stored.read_floats(slot.name);
+      arrays[slot.name] = ResultArray::floats(std::move(a.data), std::move(a.dims));
+    }
+  set_named_parameters(loaded->params, arrays, path + ": " + stored.path());
   return loaded;
 }
 

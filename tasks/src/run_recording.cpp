@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 namespace ccrnn::tasks {
 
@@ -43,6 +44,19 @@ BatchStats RunRecorder::train(Trainer<float>& trainer, const Model<float>& model
   }
   if (config_.arrays) kept_.push_back(std::move(rec));
   return stats;
+}
+
+void RunRecorder::save_state(RunState& state) const {
+  if (config_.arrays)
+    throw std::invalid_argument("--record-arrays: recordings kept whole are not checkpointed; leave out one of "
+                                "--record-arrays and the checkpoint");
+  state.put_integer("iteration", iteration_);
+  for (const auto& [name, curve] : curves_) state.put_reals("curves/" + name, curve);
+}
+
+void RunRecorder::restore_state(const RunState& state) {
+  iteration_ = static_cast<long>(state.integer("iteration"));
+  for (auto& [name, curve] : curves_) curve = state.reals("curves/" + name);
 }
 
 void RunRecorder::end_epoch() {

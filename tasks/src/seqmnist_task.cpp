@@ -4,6 +4,7 @@
 #include <ccrnn/core/shuffle.hpp>
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/tasks/evaluation.hpp>
+#include <ccrnn/tasks/fingerprint.hpp>
 #include <ccrnn/tasks/mnist_idx.hpp>
 #include <ccrnn/tasks/procedural_digits.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
@@ -105,6 +106,16 @@ class SeqMnistRun final : public TaskRun {
     done_ += B;
     batch_ = task_.make_batch<float>(data_.train, indices_, false);
     return {&batch_, {}, 1.0};
+  }
+
+  // order_ is shuffled in place every epoch, so the previous epoch's order is part of the state.
+  void save_state(RunState& state) const override {
+    state.put_rng("data_rng", data_rng_);
+    state.put_indices("order", order_);
+  }
+  void restore_state(const RunState& state) override {
+    state.get_rng("data_rng", data_rng_);
+    order_ = state.indices("order");
   }
 
   std::vector<double> validate() override {
@@ -269,6 +280,17 @@ class SeqMnistTask final : public Task {
                       std::to_string(config_.task.feedback_interval) + "), data: " + data_->source;
     validate_trials(out, "seqmnist export");
     return out;
+  }
+
+  std::string data_fingerprint() const override {
+    Fingerprint f;
+    for (const DigitImages* images : {&data_->train, &data_->validation, &data_->test}) {
+      f.add(images->rows);
+      f.add(images->cols);
+      f.add(images->pixels);
+      f.add(images->labels);
+    }
+    return f.hex();
   }
 
   std::string default_seeds() const override { return "3"; }

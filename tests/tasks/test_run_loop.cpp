@@ -24,6 +24,7 @@
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
+using caption_test::small_caption;
 
 namespace {
 
@@ -35,20 +36,6 @@ LineDrawingRunConfig small_line_drawing() {
   c.train_size = 100;  // 2 iterations per epoch
   c.validation_size = 20;
   c.test_repeats = 1;
-  return c;
-}
-
-CaptionRunConfig small_caption() {
-  CaptionRunConfig c;
-  c.scenes.train_images = 40;
-  c.scenes.validation_images = 30;
-  c.scenes.test_images = 20;
-  c.scenes.feature_size = 16;
-  c.caption.embedding_size = 16;
-  c.model.hidden_size = 16;
-  c.model.cerebellar.hidden_size = 16;
-  c.batch_size = 20;
-  c.eval_batch_size = 50;
   return c;
 }
 

@@ -61,6 +61,10 @@ class Trainer {
   void attach_parameters(ParamSet<S>& extra);
 
   const TrainerConfig& config() const { return config_; }
+  /// The model's optimizer and that of the attached parameters (nullptr without): their state is part of
+  /// a checkpoint.
+  Optimizer<S>& optimizer() { return optimizer_; }
+  Optimizer<S>* extra_optimizer() { return extra_optimizer_ ? &*extra_optimizer_ : nullptr; }
   const TbpttWorkspace<S>& workspace() const { return workspace_; }
   TbpttWorkspace<S>& workspace() { return workspace_; }
   const TbpttSettings& settings() const { return settings_; }

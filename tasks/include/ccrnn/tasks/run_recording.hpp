@@ -5,6 +5,7 @@
 // statistics (metrics/population.hpp), and kept whole on request.
 #include <ccrnn/dni/recording.hpp>
 #include <ccrnn/io/hdf5_file.hpp>
+#include <ccrnn/tasks/run_state.hpp>
 
 #include <map>
 #include <string>
@@ -40,6 +41,11 @@ class RunRecorder {
 
   const std::map<std::string, std::vector<double>>& curves() const { return curves_; }
   const std::vector<BoundaryRecording<float>>& recordings() const { return kept_; }
+
+  /// For checkpoints, at an epoch boundary: the iteration count and the curves so far. Recordings kept
+  /// whole (RecordingConfig::arrays) are not checkpointed: save_state refuses them.
+  void save_state(RunState& state) const;
+  void restore_state(const RunState& state);
 
  private:
   RecordingConfig config_;

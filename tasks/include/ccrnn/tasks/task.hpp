@@ -6,6 +6,7 @@
 #include <ccrnn/io/hdf5_file.hpp>
 #include <ccrnn/tasks/experiment.hpp>
 #include <ccrnn/tasks/run_record.hpp>
+#include <ccrnn/tasks/run_state.hpp>
 #include <ccrnn/tasks/settings.hpp>
 #include <ccrnn/tasks/trials/data.hpp>
 #include <ccrnn/train/trainer.hpp>
@@ -45,6 +46,13 @@ class TaskRun {
   virtual void restore_best() {}
   /// Test metrics, arrays and side files of the trained model, into the record.
   virtual void test(RunRecord& record) = 0;
+  /// For checkpoints (checkpoint.hpp), at an epoch boundary: everything of the run's own that the rest of
+  /// the run depends on and that is not a parameter (random streams, shuffled orders, the selected
+  /// epoch's model, buffers, counters); and back into a run just started with the same configuration and
+  /// seed. The run loop keeps the parameters, optimizers, curves and epoch. The defaults refuse (a task
+  /// without them cannot be checkpointed).
+  virtual void save_state(RunState& state) const;
+  virtual void restore_state(const RunState& state);
 };
 
 /// A column of the summary table: a scalar of RunRecord, and its heading.
@@ -100,6 +108,9 @@ class Task {
   /// The task's fixed data set as trials (docs/trials-format.md), so that it can be trained through the
   /// trials task; call after prepare(). Throws std::invalid_argument for a task without a fixed data set.
   virtual TrialsData export_trials() const;
+  /// A fingerprint of the data set the runs train on (fingerprint.hpp), which a checkpoint must match;
+  /// empty for a task whose data follow from its settings and the seed. Call after prepare().
+  virtual std::string data_fingerprint() const { return {}; }
   /// Seeds run by default.
   virtual std::string default_seeds() const { return "10"; }
 
