@@ -450,10 +450,11 @@ class CaptionTask final : public Task {
 
   std::string name() const override { return "caption"; }
   std::string summary() const override {
-    return "Caption generation (Boven et al. 2023): image features -> projection + batch norm -> an LSTM decoder\n"
-           "over word embeddings, trained with windows of T tokens and an optimizer step per window; the ccRNN's\n"
-           "cerebellum predicts the gradients beyond each window. Validation bits per word every epoch; the best\n"
-           "epoch's model is tested: bits per word, greedy captions and corpus BLEU-1..4 by caption length.\n"
+    return "Caption generation (Boven et al. 2023): image features -> projection + batch norm (pre-trained and\n"
+           "fixed by default, see --encoder) -> an LSTM decoder over word embeddings, trained with windows of T\n"
+           "tokens and an optimizer step per window; the ccRNN's cerebellum predicts the gradients beyond each\n"
+           "window. Validation bits per word every epoch; the best epoch's model is tested: bits per word, greedy\n"
+           "captions and corpus BLEU-1..4 by caption length.\n"
            "Without --train-json the data is ccrnn's built-in procedural scenes (docs/caption-data.md).";
   }
   ExperimentConfig& experiment() override { return config_; }
