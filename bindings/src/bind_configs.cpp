@@ -20,6 +20,12 @@ void bind_configs(py::module_& m) {
                       {{"mse", LossKind::mse}, {"cross_entropy", LossKind::cross_entropy}});
   bind_enum<OptimizerKind>(m, "OptimizerKind", "Optimizer: 'adam', 'rmsprop' or 'sgd' (PyTorch's update formulas).",
                            {{"adam", OptimizerKind::adam}, {"rmsprop", OptimizerKind::rmsprop}, {"sgd", OptimizerKind::sgd}});
+  bind_enum<IoLesionClip>(m, "IoLesionClip", "The IO-lesioned cerebellum and the clipping norm: 'exclude' (a clean freeze) or 'include' (the reference).",
+                          {{"exclude", IoLesionClip::exclude}, {"include", IoLesionClip::include}});
+  bind_enum<DigitTemplates>(m, "DigitTemplates", "seqMNIST digit-drawing templates: 'reference' (neuralml/ccDNI's) or 'ccrnn' (ccrnn's own).",
+                            {{"reference", DigitTemplates::reference}, {"ccrnn", DigitTemplates::ccrnn}});
+  bind_enum<CaptionEncoder>(m, "CaptionEncoder", "Caption image encoder: 'frozen_pretrained' (the reference's protocol) or 'trained' (learns from scratch).",
+                            {{"frozen_pretrained", CaptionEncoder::frozen_pretrained}, {"trained", CaptionEncoder::trained}});
   bind_enum<SeqMnistTarget>(m, "SeqMnistTarget", "What a seqMNIST network does while reading a digit: 'line', 'digit' or 'classify'.",
                             {{"line", SeqMnistTarget::line}, {"digit", SeqMnistTarget::digit}, {"classify", SeqMnistTarget::classify}});
 
@@ -73,6 +79,7 @@ void bind_configs(py::module_& m) {
       .field("step_per_window", &TrainerConfig::step_per_window, "an optimizer step after every window instead of every batch")
       .field("lesion_epoch", &TrainerConfig::lesion_epoch, "cerebellar lesion from this 1-based epoch on (no injection, no learning); 0 = never")
       .field("io_lesion_epoch", &TrainerConfig::io_lesion_epoch, "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never")
+      .field("io_lesion_clip", &TrainerConfig::io_lesion_clip, "IoLesionClip or 'exclude' / 'include': whether the frozen cerebellum's accumulating gradients enter the clipping norm")
       .alias<Index>("truncation", [](TrainerConfig& c) -> Index& { return c.tbptt.truncation; }, "tbptt.truncation")
       .alias<double>("sg_scale", [](TrainerConfig& c) -> double& { return c.tbptt.sg_scale; }, "tbptt.sg_scale")
       .alias<bool>("final_injection", [](TrainerConfig& c) -> bool& { return c.tbptt.final_injection; }, "tbptt.final_injection")
@@ -112,6 +119,7 @@ void bind_configs(py::module_& m) {
       .field("target", &SeqMnistConfig::target, "SeqMnistTarget or 'line' / 'digit' / 'classify'")
       .field("feedback_interval", &SeqMnistConfig::feedback_interval, "drawing targets: feedback at steps t % interval == 0")
       .field("radius", &SeqMnistConfig::radius, "line target: endpoint distance from the origin")
+      .field("digit_templates", &SeqMnistConfig::digit_templates, "digit target: DigitTemplates or 'reference' / 'ccrnn'")
       .done();
 
   ConfigBinding<SeqMnistRunConfig>(m, "SeqMnistRunConfig", "One seqMNIST run; defaults are the papers' (N=30, cerebellum 300x1, T=3, Adam 1e-4, 40 epochs).")
@@ -160,6 +168,7 @@ void bind_configs(py::module_& m) {
       .field("dropout", &CaptionModelConfig::dropout, "dropout probability on the decoder's inputs (training only)")
       .field("bn_momentum", &CaptionModelConfig::bn_momentum, "batch-norm running-average momentum")
       .field("bn_eps", &CaptionModelConfig::bn_eps, "batch-norm epsilon")
+      .field("frozen_encoder", &CaptionModelConfig::frozen_encoder, "projection + batch norm fixed: running averages in training, no gradient reaches them")
       .alias<Index>("hidden_size", [](CaptionModelConfig& c) -> Index& { return c.decoder.hidden_size; }, "decoder.hidden_size")
       .alias<Index>("layers", [](CaptionModelConfig& c) -> Index& { return c.decoder.layers; }, "decoder.layers")
       .alias<CellType>("cell", [](CaptionModelConfig& c) -> CellType& { return c.decoder.cell; }, "decoder.cell")
@@ -189,6 +198,9 @@ void bind_configs(py::module_& m) {
       .field("eval_batch_size", &CaptionRunConfig::eval_batch_size, "captions or images per evaluation batch")
       .field("max_tokens", &CaptionRunConfig::max_tokens, "greedy decoding: tokens per caption at most")
       .field("bins", &CaptionRunConfig::bins, "CaptionLengthBins")
+      .field("encoder", &CaptionRunConfig::encoder, "CaptionEncoder or 'frozen_pretrained' / 'trained'")
+      .field("encoder_pretrain_epochs", &CaptionRunConfig::encoder_pretrain_epochs, "frozen_pretrained: epochs of the encoder's pre-training")
+      .field("encoder_seed", &CaptionRunConfig::encoder_seed, "frozen_pretrained: seed of the pre-training; 0 = each run's seed")
       .done();
 }
 

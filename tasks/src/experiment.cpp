@@ -61,6 +61,9 @@ void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettin
   s.add("lesion_epoch", &c.trainer.lesion_epoch, "cerebellar lesion from this epoch on (no injection, no learning); 0 = never");
   s.add("io_lesion_epoch", &c.trainer.io_lesion_epoch,
         "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never");
+  s.add_choice("io_lesion_clip", &c.trainer.io_lesion_clip, parse_io_lesion_clip, [](IoLesionClip m) { return to_string(m); },
+               "the IO-lesioned cerebellum's gradients and the clipping norm: exclude (a clean freeze) or include "
+               "(the reference: they keep accumulating into the global norm; docs/algorithm-notes.md)");
   s.cerebellar(false);
 }
 

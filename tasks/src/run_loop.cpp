@@ -117,6 +117,24 @@ LoopProgress restore(const RunState& state, TaskRun& run, Trainer<float>& traine
 
 }  // namespace
 
+double train_epoch(TaskRun& run, Trainer<float>& trainer, RunRecorder& recorder, int epoch, std::uint64_t seed) {
+  trainer.set_epoch(epoch);
+  const Index iterations = run.begin_epoch(epoch);
+  double error_sum = 0.0, weight = 0.0;
+  for (Index i = 0; i < iterations; ++i) {
+    check_interrupt();
+    TrainingStep step = run.next_batch(trainer);
+    const BatchStats stats = step.hooks.before_forward || step.hooks.after_backward
+                                 ? trainer.train_batch_with_hooks(*step.batch, step.hooks)
+                                 : recorder.train(trainer, run.model(), *step.batch);
+    if (!std::isfinite(stats.training_error)) diverged(seed, epoch, "training error", stats.training_error);
+    // Fused as the tasks' own loops were compiled (contraction on): exact for weight 1.
+    error_sum = std::fma(stats.training_error, step.weight, error_sum);
+    weight += step.weight;
+  }
+  return error_sum / weight;
+}
+
 RunRecord run_task(const Task& task, std::optional<ModelKind> kind, std::uint64_t seed, const EpochCallback& on_epoch,
                    const CheckpointOptions& checkpoint_options) {
   const auto start = std::chrono::steady_clock::now();
@@ -161,21 +179,7 @@ RunRecord run_task(const Task& task, std::optional<ModelKind> kind, std::uint64_
 
   try {
     for (int epoch = progress.epoch + 1; epoch <= config.epochs; ++epoch) {
-      trainer.set_epoch(epoch);
-      const Index iterations = run->begin_epoch(epoch);
-      double error_sum = 0.0, weight = 0.0;
-      for (Index i = 0; i < iterations; ++i) {
-        check_interrupt();
-        TrainingStep step = run->next_batch(trainer);
-        const BatchStats stats = step.hooks.before_forward || step.hooks.after_backward
-                                     ? trainer.train_batch_with_hooks(*step.batch, step.hooks)
-                                     : recorder.train(trainer, model, *step.batch);
-        if (!std::isfinite(stats.training_error)) diverged(seed, epoch, "training error", stats.training_error);
-        // Fused as the tasks' own loops were compiled (contraction on): exact for weight 1.
-        error_sum = std::fma(stats.training_error, step.weight, error_sum);
-        weight += step.weight;
-      }
-      const double train_error = error_sum / weight;
+      const double train_error = train_epoch(*run, trainer, recorder, epoch, seed);
       if (recorder.enabled()) recorder.end_epoch();
       EpochReport report{epoch, train_error, run->validate()};
       if (report.validation.size() != validation_names.size())

@@ -192,6 +192,10 @@ class SeqMnistTask final : public Task {
     s.section("Task and data");
     s.add_choice("target", &config_.task.target, parse_seqmnist_target,
                  [](SeqMnistTarget t) { return to_string(t); }, "line, digit or class");
+    s.add_choice("digit_templates", &config_.task.digit_templates, parse_digit_templates,
+                 [](DigitTemplates t) { return to_string(t); },
+                 "--target digit: the reference's ten templates and resampling (neuralml/ccDNI) or ccrnn's own "
+                 "(arc-length resampled; docs/algorithm-notes.md)");
     s.add("feedback_interval", &config_.task.feedback_interval,
           "drawing targets: feedback at steps t with t % interval == 0 (1 = every step); class: last step only");
     if (!data_given_) {
@@ -211,7 +215,8 @@ class SeqMnistTask final : public Task {
   std::string summary() const override {
     return "Sequential MNIST (Boven et al. 2023): a 28x28 digit read one row per step (28 steps x 28 pixels).\n"
            "--target line: draw a line from the origin to one of 10 points (radius 10) chosen by the digit;\n"
-           "--target digit: draw the digit's template; --target class: name the digit at the last step.\n"
+           "--target digit: draw the digit's template (--digit-templates: the reference's or ccrnn's);\n"
+           "--target class: name the digit at the last step.\n"
            "Without --mnist-dir the data is ccrnn's built-in procedural digit set, a stand-in, not MNIST.";
   }
   ExperimentConfig& experiment() override { return config_; }
@@ -222,6 +227,8 @@ class SeqMnistTask final : public Task {
     require_at_least("feedback_interval", static_cast<double>(config_.task.feedback_interval), 1);
     if (classify() && settings_.given("feedback_interval"))
       throw SettingError("--feedback-interval applies to the drawing targets; --target class is supervised at the last step");
+    if (config_.task.target != SeqMnistTarget::digit && settings_.given("digit_templates"))
+      throw SettingError("--digit-templates applies to --target digit");
     require_at_least("train_size", static_cast<double>(config_.train_size), 0);
     require_at_least("val_size", static_cast<double>(config_.validation_size), 0);
     require_at_least("eval_batch", static_cast<double>(config_.eval_batch), 1);

@@ -153,7 +153,11 @@ TEST_CASE("settings: a setting bound to a nested field changes that field and th
     s.assign("T", "2");
     s.assign("hidden", "9");
     s.assign("feedback-interval", "5");
+    CHECK(s.find("io_lesion_clip")->get() == "exclude");  // the default: a clean freeze
+    s.assign("io-lesion-clip", "include");
+    CHECK_THAT(setting_error([&] { s.assign("io_lesion_clip", "all"); }), Catch::Contains("--io-lesion-clip"));
     const ExperimentConfig& c = task->experiment();
+    CHECK(c.trainer.io_lesion_clip == IoLesionClip::include);
     CHECK(c.model.cerebellar.hidden_size == 23);
     CHECK(c.model.cerebellar.layers == 3);
     CHECK(c.model.cerebellar.fibres == 4);
@@ -168,6 +172,7 @@ TEST_CASE("settings: a setting bound to a nested field changes that field and th
     CHECK(run.model.cerebellar.layers == 3);
     CHECK(run.trainer.tbptt.sg_scale == 0.25);
     CHECK(run.trainer.tbptt.truncation == 2);
+    CHECK(run.trainer.io_lesion_clip == IoLesionClip::include);
     const auto started = task->start(run, 1);
     const Model<float>& model = started->model();
     REQUIRE(model.cerebellum.has_value());

@@ -6,9 +6,21 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace ccrnn {
+
+/// Whether an inferior-olive-lesioned (frozen) cerebellum's gradients enter the global clipping norm.
+/// exclude: a clean freeze, the cerebellum is neither clipped nor stepped nor computes gradients (ALGORITHM.md
+/// section 8). include: the reference's behaviour (neuralml/ccDNI deletes the cerebellum's optimizer group
+/// but keeps it in clip_grad_norm_ and never zeroes its gradients again): the frozen cerebellum's gradients
+/// keep ACCUMULATING over iterations, enter the global norm and are scaled in place by the clipping, while
+/// only the cortex is stepped (docs/algorithm-notes.md).
+enum class IoLesionClip { exclude, include };
+/// "exclude" or "include"; throws std::invalid_argument otherwise.
+IoLesionClip parse_io_lesion_clip(const std::string& name);
+const char* to_string(IoLesionClip mode);
 
 struct TrainerConfig {
   TbpttSettings tbptt;           // truncation T, sg_scale, final injection, loss, input gradients, vectorised
@@ -20,6 +32,7 @@ struct TrainerConfig {
   int lesion_epoch = 0;     // cerebellar lesion: from this (1-based) epoch on, no injection, no learning; 0 = never
   int io_lesion_epoch = 0;  // inferior-olive lesion: from this epoch on the cerebellum is frozen (no learning,
                             // excluded from clipping) but keeps injecting; 0 = never
+  IoLesionClip io_lesion_clip = IoLesionClip::exclude;  // the frozen cerebellum and the clipping norm
 };
 
 /// Optional callbacks of Trainer::train_batch_with_hooks around every optimizer segment: each window when
@@ -81,7 +94,10 @@ class Trainer {
   TbpttSettings settings_;
   TbpttWorkspace<S> workspace_;
   CerebellumState state_;
-  std::vector<Range> trainable_;
+  std::vector<Range> trainable_;  // stepped by the optimizer
+  std::vector<Range> clipped_;    // in the global norm and scaled by clipping: trainable_, and with
+                                  // IoLesionClip::include a frozen cerebellum
+  bool keep_cerebellum_grads_ = false;  // include mode while frozen: its gradients are never zeroed
   double last_grad_norm_ = 0.0;
   ParamSet<S>* extra_ = nullptr;    // attached parameters (none by default)
   std::optional<Optimizer<S>> extra_optimizer_;

@@ -26,11 +26,20 @@ void Trainer<S>::set_epoch(int epoch) {
   else if (reached(config_.io_lesion_epoch)) state_ = CerebellumState::frozen;
   else state_ = CerebellumState::active;
   settings_.inject = state_ == CerebellumState::active || state_ == CerebellumState::frozen;
-  settings_.train_cerebellum = state_ == CerebellumState::active;
-  // Only learning parameters are clipped and stepped: a frozen or lesioned cerebellum is left alone.
+  // The reference's IO lesion (include) still computes the cerebellum's gradients and clips them.
+  const bool was_kept = keep_cerebellum_grads_;
+  keep_cerebellum_grads_ = state_ == CerebellumState::frozen && config_.io_lesion_clip == IoLesionClip::include;
+  if (keep_cerebellum_grads_ && !was_kept) {  // the accumulation starts from zero at the lesion
+    const Range cereb = model_.cerebellum_range();
+    model_.params.grads().segment(cereb.begin, cereb.size()).setZero();
+  }
+  settings_.train_cerebellum = state_ == CerebellumState::active || keep_cerebellum_grads_;
+  // Only learning parameters are stepped: a frozen or lesioned cerebellum is left alone.
   trainable_ = {model_.cortex_range()};
   if (state_ == CerebellumState::active && !model_.cerebellum_range().empty())
     trainable_.push_back(model_.cerebellum_range());
+  clipped_ = trainable_;
+  if (keep_cerebellum_grads_) clipped_.push_back(model_.cerebellum_range());
 }
 
 template <class S>
@@ -42,29 +51,37 @@ void Trainer<S>::attach_parameters(ParamSet<S>& extra) {
 
 template <class S>
 void Trainer<S>::zero_grad() {
-  model_.params.zero_grad();
+  if (keep_cerebellum_grads_) {
+    // Everything but the frozen cerebellum, whose gradients accumulate as in the reference.
+    const Range cereb = model_.cerebellum_range();
+    Vector<S>& grads = model_.params.grads();
+    grads.head(cereb.begin).setZero();
+    grads.tail(grads.size() - cereb.end).setZero();
+  } else {
+    model_.params.zero_grad();
+  }
   if (extra_ != nullptr) extra_->zero_grad();
 }
 
 template <class S>
 void Trainer<S>::update() {
   if (extra_ == nullptr) {
-    if (config_.clip > 0) last_grad_norm_ = clip_global_norm(model_.params.grads(), trainable_, config_.clip);
-    else last_grad_norm_ = global_norm(model_.params.grads(), trainable_);
+    if (config_.clip > 0) last_grad_norm_ = clip_global_norm(model_.params.grads(), clipped_, config_.clip);
+    else last_grad_norm_ = global_norm(model_.params.grads(), clipped_);
     optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
-    model_.params.zero_grad();
+    zero_grad();
     return;
   }
   // With attached parameters: one global norm over both buffers, the same clipping rule as
   // clip_global_norm (scale by max / (norm + 1e-6) when the norm exceeds max), then both steps.
   const Range all_extra{0, extra_->size()};
   const std::span<const Range> extra_ranges(&all_extra, 1);
-  const double model_norm = global_norm(model_.params.grads(), trainable_);
+  const double model_norm = global_norm(model_.params.grads(), clipped_);
   const double extra_norm = global_norm(extra_->grads(), extra_ranges);
   last_grad_norm_ = std::sqrt(model_norm * model_norm + extra_norm * extra_norm);
   if (config_.clip > 0 && last_grad_norm_ > config_.clip) {
     const S scale = static_cast<S>(config_.clip / (last_grad_norm_ + 1e-6));
-    for (const Range& r : trainable_) model_.params.grads().segment(r.begin, r.size()) *= scale;
+    for (const Range& r : clipped_) model_.params.grads().segment(r.begin, r.size()) *= scale;
     extra_->grads() *= scale;
   }
   optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);

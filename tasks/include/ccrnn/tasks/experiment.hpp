@@ -39,7 +39,7 @@ struct SharedSettings {
 /// Binds the shared model settings (section "Model": cell, hidden, layers, cerebellum_hidden,
 /// cerebellum_layers, fibres, sg_scale, no_final_injection) and training settings (section "Training": T,
 /// epochs, batch, optimizer, lr, beta1, beta2, eps, momentum, clip, step_per_window, lesion_epoch,
-/// io_lesion_epoch); then, after the task's own, bind_recording_settings (section "Recordings").
+/// io_lesion_epoch, io_lesion_clip); then, after the task's own, bind_recording_settings (section "Recordings").
 void bind_model_settings(Settings& settings, ExperimentConfig& config);
 void bind_training_settings(Settings& settings, ExperimentConfig& config, const SharedSettings& offer = {});
 void bind_recording_settings(Settings& settings, ExperimentConfig& config);

@@ -27,6 +27,15 @@ struct EpochReport {
 /// tested as usual and the curves hold the epochs run).
 using EpochCallback = std::function<bool(const EpochReport&)>;
 
+class RunRecorder;
+
+/// One training epoch of a started run: the trainer's lesion schedule for this 1-based epoch, then every
+/// iteration of the epoch (through the run's segment hooks when it gives any, else through the recorder).
+/// Returns the epoch's training error, the batches' errors weighted by TrainingStep::weight. Throws
+/// DivergenceError naming the seed for a non-finite batch error. run_task's loop, also used by tasks that
+/// train a model before the run (captioning's pre-trained encoder).
+double train_epoch(TaskRun& run, Trainer<float>& trainer, RunRecorder& recorder, int epoch, std::uint64_t seed);
+
 /// One complete run of a prepared task: kind decides the cerebellum and T (see Task::run_config); without
 /// a kind the task's configuration runs as set. Deterministic: depends only on the task's settings and
 /// data and the seed. With checkpoint.path, the run resumes from that checkpoint when it exists and keeps
