@@ -376,7 +376,7 @@ class CaptionTask final : public Task {
     bind_model_settings(s, config_);
     s.add("embedding", &config_.caption.embedding_size, "word-embedding (and projected feature) size");
     s.add("dropout", &config_.caption.dropout, "dropout on the decoder's inputs during training");
-    bind_training_settings(s, config_, {.step_per_window = false});  // and no recordings: not bound
+    bind_training_settings(s, config_, {.step_per_window = false, .bp_lambda = false});  // and no recordings: not bound
     s.section("Data");
     if (!data_given_) {
       CaptionFiles& f = config_.files;

@@ -7,6 +7,7 @@
 
 #include <ccrnn/core/random.hpp>
 #include <ccrnn/dni/bp_lambda.hpp>
+#include <ccrnn/dni/recording.hpp>
 #include <ccrnn/dni/true_gradient.hpp>
 #include <ccrnn/model.hpp>
 #include <ccrnn/train/loss.hpp>
@@ -315,4 +316,49 @@ TEST_CASE("bp_lambda: the Trainer's online mode steps, is deterministic and need
   tc.tbptt.truncation = 2;
   Model<double> m(config);
   CHECK_THROWS_WITH(Trainer<double>(m, tc), Catch::Contains("truncation T must be 1"));
+}
+
+TEST_CASE("bp_lambda: recordings hold every step's prediction, learning signal, TD error and true gradient",
+          "[bp_lambda][recording]") {
+  const Index B = 3, L = 5;
+  const ModelConfig config = bp_config(CellType::gru, 0);
+  Model<double> model(config);
+  prepare_model(model, 71, 0.5);
+  TrainerConfig tc;
+  tc.tbptt = online_settings(LossKind::mse, 0.2, false);
+  tc.bp_lambda.online = true;
+  tc.bp_lambda.lambda = 0.5;
+  Trainer<double> trainer(model, tc);
+  const Batch<double> batch = random_batch(config, LossKind::mse, B, L, 72, 2);
+  const BoundaryGradients<double> truth = boundary_gradients(model, batch, BoundaryGradientOptions{1, LossKind::mse});
+  // The predictions the cerebellum makes at every boundary with the parameters before the update.
+  Matrix<double> expected(model.state_size(), B * (L + 1));
+  {
+    TbpttWorkspace<double> ws;
+    predict(model, batch, ws);
+    Matrix<double> s(model.state_size(), B);
+    CerebellumTrace<double> trace;
+    for (Index k = 0; k <= L; ++k) {
+      model.cortex.gather_state(ws.cortex, k, s);
+      model.cerebellum->forward(model.params, s, nullptr, trace);
+      expected.middleCols(k * B, B) = trace.output;
+    }
+  }
+  Recorder<double> recorder;
+  BoundaryRecording<double> rec;
+  recorder.train_and_record(trainer, model, batch, rec, 0);
+  const BpLambdaWorkspace<double>& online = trainer.online_workspace();
+  REQUIRE(rec.windows == L);
+  CHECK(rec.learning_signals == online.learning_signals);
+  CHECK(rec.td_errors == online.td_errors);
+  CHECK(max_abs(rec.td_errors.middleCols(B, (L - 1) * B)) > 1e-3);  // formed at boundaries 1..L-1
+  CHECK(max_abs(rec.td_errors.leftCols(B)) == 0.0);                   // not at s_0 (bp_initial_state off)
+  CHECK(relative_difference(rec.true_gradients, truth.full) < 1e-12);
+  CHECK(relative_difference(rec.predictions, expected) < 1e-12);
+  // Exact value of the learning signal: l'_t + G_{t+1}; without final injection the last step's is exact.
+  const Alignment alignment = learning_signal_alignment(rec);
+  CHECK(alignment.per_boundary.back() == Approx(1.0).epsilon(1e-12));
+  CHECK(alignment.per_boundary.front() < 0.999);
+  CHECK(relative_difference(rec.true_learning_signals.rightCols(B),
+                            rec.learning_signals.rightCols(B)) < 1e-12);
 }
