@@ -59,8 +59,8 @@ void state_jacobians(const Model<S>& model, TbpttWorkspace<S>& ws, BpLambdaWorks
   const Index b = ws.cortex.batch, n = model.state_size();
   ensure_shape(out, n, n * b);
   ensure_shape(online.probe, n, b);
-  ensure_shape(online.zero_hidden, model.cortex.hidden_size(), b * ws.cortex.length);
-  online.zero_hidden.setZero();
+  if (online.zero_hidden.rows() != model.cortex.hidden_size() || online.zero_hidden.cols() != b * ws.cortex.length)
+    online.zero_hidden.setZero(model.cortex.hidden_size(), b * ws.cortex.length);  // only read, stays zero
   for (Index i = 0; i < n; ++i) {
     // e_i at s_{t+1} backpropagated through step t alone: row i of every sample's J_t.
     online.probe.setZero();
