@@ -18,6 +18,8 @@ void bind_configs(py::module_& m) {
                       {{"lstm", CellType::lstm}, {"tanh", CellType::tanh}, {"gru", CellType::gru}});
   bind_enum<LossKind>(m, "LossKind", "Task loss: 'mse' (regression targets) or 'cross_entropy' (class labels).",
                       {{"mse", LossKind::mse}, {"cross_entropy", LossKind::cross_entropy}});
+  bind_enum<TdReduction>(m, "TdReduction", "BP(lambda)'s TD loss over the batch: 'mean' (1/2 mean) or 'sum' (summed squares).",
+                         {{"mean", TdReduction::mean}, {"sum", TdReduction::sum}});
   bind_enum<OptimizerKind>(m, "OptimizerKind", "Optimizer: 'adam', 'rmsprop' or 'sgd' (PyTorch's update formulas).",
                            {{"adam", OptimizerKind::adam}, {"rmsprop", OptimizerKind::rmsprop}, {"sgd", OptimizerKind::sgd}});
   bind_enum<IoLesionClip>(m, "IoLesionClip", "The IO-lesioned cerebellum and the clipping norm: 'exclude' (a clean freeze) or 'include' (the reference).",
@@ -72,6 +74,15 @@ void bind_configs(py::module_& m) {
       .field("train_cerebellum", &TbpttSettings::train_cerebellum, "the cerebellum learns (a Trainer sets it from the lesion schedule)")
       .done();
 
+  ConfigBinding<BpLambdaSettings>(m, "BpLambdaSettings", "BP(lambda): online synthetic gradients with eligibility traces (docs/bp-lambda.md).")
+      .field("online", &BpLambdaSettings::online, "train by BP(lambda) (windows of one step, T must be 1) instead of the DNI windows")
+      .field("lambda_", &BpLambdaSettings::lambda, "trace decay lambda in [0, 1]: 0 = one-step bootstrap (DNI), 1 = none")
+      .field("gamma", &BpLambdaSettings::gamma, "discount gamma in [0, 1] of future losses")
+      .field("train_initial_state", &BpLambdaSettings::train_initial_state, "also learn the prediction at the zero initial state (as the DNI)")
+      .field("reduction", &BpLambdaSettings::reduction, "TdReduction or 'mean' (1/2 mean, the reference) / 'sum' (squared, as the DNI)")
+      .field("update_clip", &BpLambdaSettings::update_clip, "per-step, per-tensor update norm clip (the reference: 1); 0 = off")
+      .done();
+
   ConfigBinding<TrainerConfig>(m, "TrainerConfig", "Truncated BPTT with cerebellar synthetic gradients, clipping, optimizer, lesions.")
       .field("tbptt", &TrainerConfig::tbptt, "TbpttSettings: T, sg_scale, final_injection, loss, input_grads, vectorised_cross_entropy")
       .field("optimizer", &TrainerConfig::optimizer, "OptimizerConfig")
@@ -80,6 +91,8 @@ void bind_configs(py::module_& m) {
       .field("lesion_epoch", &TrainerConfig::lesion_epoch, "cerebellar lesion from this 1-based epoch on (no injection, no learning); 0 = never")
       .field("io_lesion_epoch", &TrainerConfig::io_lesion_epoch, "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never")
       .field("io_lesion_clip", &TrainerConfig::io_lesion_clip, "IoLesionClip or 'exclude' / 'include': whether the frozen cerebellum's accumulating gradients enter the clipping norm")
+      .field("freeze_cortex", &TrainerConfig::freeze_cortex, "the cortex and readout never learn (only the cerebellum does)")
+      .field("bp_lambda", &TrainerConfig::bp_lambda, "BpLambdaSettings: BP(lambda) instead of the DNI windows when its online is True")
       .alias<Index>("truncation", [](TrainerConfig& c) -> Index& { return c.tbptt.truncation; }, "tbptt.truncation")
       .alias<double>("sg_scale", [](TrainerConfig& c) -> double& { return c.tbptt.sg_scale; }, "tbptt.sg_scale")
       .alias<bool>("final_injection", [](TrainerConfig& c) -> bool& { return c.tbptt.final_injection; }, "tbptt.final_injection")

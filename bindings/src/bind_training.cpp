@@ -200,12 +200,21 @@ void bind_training(py::module_& m) {
                              "(W+1, B, S) true full-BPTT gradient G_j (the last block is 0)")
       .def_property_readonly("truncated_gradients", [](const PyRecording& r) { return optional_blocks(r.recording.truncated_gradients, r.recording.batch); },
                              "(W, B, S) truncated-BPTT gradient D_j, or None")
+      .def_property_readonly("learning_signals", [](const PyRecording& r) { return optional_blocks(r.recording.learning_signals, r.recording.batch); },
+                             "BP(lambda): (L, B, S) what the cortex received at s_{t+1} in step t, l'_t + w C(s_{t+1}), or None")
+      .def_property_readonly("true_learning_signals", [](const PyRecording& r) { return optional_blocks(r.recording.true_learning_signals, r.recording.batch); },
+                             "BP(lambda): (L, B, S) its exact value l'_t + G_{t+1}, or None")
+      .def_property_readonly("td_errors", [](const PyRecording& r) { return optional_blocks(r.recording.td_errors, r.recording.batch); },
+                             "BP(lambda): (L, B, S) TD error at boundary t (zero where none was formed), or None")
       .def_property_readonly("task_loss", [](const PyRecording& r) { return r.recording.task_loss; }, "F, the sum of the window losses")
       .def("prediction_alignment", [](const PyRecording& r) { return alignment_to_dict(prediction_alignment(r.recording)); },
            "cos(C(s_j), G_j) at the window starts: dict per_sample (W, B), per_boundary (W,), mean, zero_pairs "
            "(pairs with a zero vector count as 0). Raises ValueError without predictions.")
       .def("truncated_alignment", [](const PyRecording& r) { return alignment_to_dict(truncated_alignment(r.recording)); },
-           "cos(D_j, G_j) at the window starts, as prediction_alignment.");
+           "cos(D_j, G_j) at the window starts, as prediction_alignment.")
+      .def("learning_signal_alignment", [](const PyRecording& r) { return alignment_to_dict(learning_signal_alignment(r.recording)); },
+           "BP(lambda): cos(learning signal, l'_t + G_{t+1}) at every step, as prediction_alignment. Raises ValueError "
+           "without learning signals.");
 
   py::class_<PyTrainer>(m, "Trainer", "Trains a Model batch by batch: truncated BPTT with cerebellar synthetic gradients, "
                                       "global-norm clipping and an optimizer step (per batch, or per window).")

@@ -456,7 +456,7 @@ class CaptionTask final : public Task {
     s.add("encoder_seed", &config_.encoder_seed,
           "frozen-pretrained: seed of the encoder's pre-training; 0 = each run's seed (the reference shared one "
           "encoder among all its seeds: give one seed for that)");
-    bind_training_settings(s, config_, {.step_per_window = false});  // and no recordings: not bound
+    bind_training_settings(s, config_, {.step_per_window = false, .bp_lambda = false});  // and no recordings: not bound
     s.section("Data");
     if (!data_given_) {
       CaptionFiles& f = config_.files;

@@ -22,6 +22,9 @@ const char* to_string(ModelKind kind) {
 
 ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequence_length) {
   config.model.cerebellum = kind == ModelKind::ccrnn;
+  // BP(lambda) concerns the cerebellum: a cRNN in the same run keeps the DNI windows' T = 1 (the same
+  // gradients, computed in wide products).
+  if (kind != ModelKind::ccrnn) config.trainer.bp_lambda.online = false;
   if (kind == ModelKind::bptt) config.trainer.tbptt.truncation = sequence_length;
   return config;
 }
@@ -55,6 +58,8 @@ void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettin
   s.add("eps", &o.eps, "Adam/RMSprop epsilon");
   s.add("momentum", &o.momentum, "RMSprop/SGD momentum");
   s.add("clip", &c.trainer.clip, "global gradient-norm clip over all learning parameters; 0 = none");
+  s.add("freeze_cortex", &c.trainer.freeze_cortex,
+        "the cortex and readout keep their initial weights (only the cerebellum learns)");
   if (offer.step_per_window)
     s.add("step_per_window", &c.trainer.step_per_window, "one optimizer step after every window instead of per batch");
   s.cerebellar(true);
@@ -64,6 +69,22 @@ void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettin
   s.add_choice("io_lesion_clip", &c.trainer.io_lesion_clip, parse_io_lesion_clip, [](IoLesionClip m) { return to_string(m); },
                "the IO-lesioned cerebellum's gradients and the clipping norm: exclude (a clean freeze) or include "
                "(the reference: they keep accumulating into the global norm; docs/algorithm-notes.md)");
+  if (offer.bp_lambda) {
+    BpLambdaSettings& bp = c.trainer.bp_lambda;
+    s.section("BP(lambda): online synthetic gradients");
+    s.add("online", &bp.online,
+          "train the ccRNN by BP(lambda): windows of one step (needs --T 1), the cerebellum learns from TD errors "
+          "with eligibility traces; --sg-scale is the injection scale");
+    s.add("bp_lambda", &bp.lambda, "BP(lambda)'s trace decay lambda in [0, 1]: 0 = one-step bootstrap (DNI), 1 = none");
+    s.add("bp_gamma", &bp.gamma, "BP(lambda)'s discount gamma in [0, 1] of future losses in the predicted gradient");
+    s.add("bp_initial_state", &bp.train_initial_state,
+          "BP(lambda) also trains the prediction at the all-zero initial state (as the DNI does)");
+    s.add_choice("bp_reduction", &bp.reduction, parse_td_reduction, [](TdReduction r) { return to_string(r); },
+                 "BP(lambda)'s TD loss over the batch: mean (1/2 mean, the reference) or sum (squared, as the DNI)");
+    s.add("bp_update_clip", &bp.update_clip,
+          "BP(lambda): rescale each step's update of each cerebellar tensor to this norm when larger (the "
+          "reference: 1); 0 = off");
+  }
   s.cerebellar(false);
 }
 
@@ -86,7 +107,9 @@ void validate_experiment(const Settings& s, const ExperimentConfig& c, const std
   require_at_least("hidden", static_cast<double>(m.hidden_size), 1);
   require_at_least("layers", static_cast<double>(m.layers), 1);
   require_at_least("cerebellum_hidden", static_cast<double>(m.cerebellar.hidden_size), 1);
-  require_at_least("cerebellum_layers", static_cast<double>(m.cerebellar.layers), 1);
+  require_at_least("cerebellum_layers", static_cast<double>(m.cerebellar.layers), 0);
+  if (m.cerebellar.layers == 0 && m.cerebellar.fibres > 0)
+    throw SettingError("--fibres needs a granule layer: --cerebellum-layers 0 is a linear cerebellum");
   require_at_least("fibres", static_cast<double>(m.cerebellar.fibres), 0);
   require_at_least("T", static_cast<double>(c.trainer.tbptt.truncation), 1);
   require_at_least("epochs", c.epochs, 1);
@@ -99,6 +122,13 @@ void validate_experiment(const Settings& s, const ExperimentConfig& c, const std
   if (c.recording.arrays && c.recording.every == 0) throw SettingError("--record-arrays needs --record-every N > 0");
   if (c.recording.every > 0 && c.trainer.step_per_window)
     throw SettingError("--record-every records one optimizer step per batch; it cannot be combined with --step-per-window");
+  const BpLambdaSettings& bp = c.trainer.bp_lambda;
+  if (bp.online && c.trainer.tbptt.truncation != 1)
+    throw SettingError("--online trains with windows of one step: give --T 1 (got " +
+                       std::to_string(c.trainer.tbptt.truncation) + ")");
+  if (!(bp.lambda >= 0 && bp.lambda <= 1)) throw SettingError("--bp-lambda must be in [0, 1]");
+  if (!(bp.gamma >= 0 && bp.gamma <= 1)) throw SettingError("--bp-gamma must be in [0, 1]");
+  require_at_least("bp_update_clip", bp.update_clip, 0);
   if (c.trainer.lesion_epoch > c.epochs)
     throw SettingError("--lesion-epoch " + std::to_string(c.trainer.lesion_epoch) + " is after the last epoch (" +
                        std::to_string(c.epochs) + ")");

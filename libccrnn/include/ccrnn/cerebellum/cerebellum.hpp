@@ -1,5 +1,5 @@
 #pragma once
-// The cerebellum: a feedforward network from the cortical state (mossy fibres) through k ReLU layers of
+// The cerebellum: a feedforward network from the cortical state (mossy fibres) through k >= 0 ReLU layers of
 // width M (granule cells) to a prediction of the gradient w.r.t. that state (Purkinje cells / nuclei).
 // Its output layer starts at exactly zero (weights and bias), so an untrained ccRNN is a cRNN.
 // Optional: sparse mossy-fibre connectivity (each granule unit keeps m random inputs, the rest of its
@@ -14,7 +14,7 @@ namespace ccrnn {
 struct CerebellumConfig {
   Index input_size = 0;     // = output size = the cortical state size (a Model sets it)
   Index hidden_size = 400;  // M, granule units per layer
-  Index layers = 2;         // k >= 1 hidden ReLU layers
+  Index layers = 2;         // k >= 0 hidden ReLU layers (0: a linear map, no fibres or context)
   Index fibres = 0;         // m mossy fibres per granule unit of the first layer; 0 = dense
   Index context_size = 0;   // width of the optional context input; 0 = none
 };
@@ -49,6 +49,15 @@ class Cerebellum {
   /// M x input_size matrix of 0/1 (all ones when dense).
   const Matrix<S>& fibre_mask() const { return mask_; }
   int first_parameter() const { return weights_.front(); }
+  /// The output layer's weight (input_size x F) and bias ids: the parameters BP(lambda) traces
+  /// (dni/bp_lambda.hpp). F = M, or the cortical state size when k = 0.
+  int output_weight() const { return weights_.back(); }
+  int output_bias() const { return biases_.back(); }
+  /// What the output layer reads for the columns of the last forward pass: the last granule layer, or the
+  /// inputs themselves when k = 0.
+  ConstBlockRef<S> output_features(const ConstBlockRef<S>& inputs, const CerebellumTrace<S>& trace) const {
+    return config_.layers == 0 ? inputs : ConstBlockRef<S>(trace.hidden.back());
+  }
 
  private:
   CerebellumConfig config_;

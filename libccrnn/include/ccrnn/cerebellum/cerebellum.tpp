@@ -15,7 +15,11 @@ template <class S>
 Cerebellum<S>::Cerebellum(const CerebellumConfig& config) : config_(config) {
   if (config.input_size < 1) throw std::invalid_argument("cerebellum: input size must be >= 1");
   if (config.hidden_size < 1) throw std::invalid_argument("cerebellum: hidden width M must be >= 1");
-  if (config.layers < 1) throw std::invalid_argument("cerebellum: needs at least one hidden layer (k >= 1)");
+  if (config.layers < 0) throw std::invalid_argument("cerebellum: hidden layers k must be >= 0");
+  // k = 0 is a linear map of the cortical state (BP(lambda)'s default synthesiser): no granule layer for
+  // mossy fibres to reach or a context to be summed into.
+  if (config.layers == 0 && (config.fibres > 0 || config.context_size > 0))
+    throw std::invalid_argument("cerebellum: sparse fibres and a context input need a hidden layer (k >= 1)");
   if (config.fibres < 0 || config.fibres > config.input_size)
     throw std::invalid_argument("cerebellum: fibres per granule unit must be in [0, " +
                                 std::to_string(config.input_size) + "] (the cortical state size), got " +
@@ -88,7 +92,8 @@ void Cerebellum<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& i
     h = h.cwiseMax(S(0));
   }
   ensure_shape(trace.output, config_.input_size, n);
-  matmul<S>(params.value(weights_[k]), Op::none, trace.hidden.back(), Op::none, trace.output, Update::assign);
+  matmul<S>(params.value(weights_[k]), Op::none, output_features(inputs, trace), Op::none, trace.output,
+            Update::assign);
   trace.output.colwise() += params.value(biases_[k]).col(0);
 }
 
@@ -97,9 +102,10 @@ void Cerebellum<S>::backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs
                              const ConstBlockRef<S>& output_grads, CerebellumTrace<S>& trace) const {
   const Index k = config_.layers, c = output_grads.cols();
   // Gradient w.r.t. the output layer, then down through the granule layers.
-  matmul<S>(output_grads, Op::none, trace.hidden.back().leftCols(c), Op::transpose, params.grad(weights_[k]),
-            Update::add);
+  matmul<S>(output_grads, Op::none, output_features(inputs, trace).leftCols(c), Op::transpose,
+            params.grad(weights_[k]), Update::add);
   params.grad(biases_[k]) += output_grads.rowwise().sum();
+  if (k == 0) return;  // a linear cerebellum has no granule layer
   Matrix<S>* g = &trace.grad_a;
   Matrix<S>* g_next = &trace.grad_b;
   ensure_shape(*g, config_.hidden_size, c);

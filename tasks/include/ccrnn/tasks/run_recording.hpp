@@ -26,6 +26,10 @@ struct RecordingConfig {
 ///                        and of the first granule layer, over the boundary samples j >= 1 (the initial
 ///                        state is all zero); granule_sparsity: population Treves-Rolls sparsity
 ///  cortex_granule_r      mean |Pearson r| between cortical and granule units
+/// and, in BP(lambda) runs only (TrainerConfig::bp_lambda.online):
+///  alignment_learning_signal     cos(learning signal l'_t + w C(s_{t+1}), its exact value l'_t + G_{t+1}),
+///                                over steps and samples
+///  alignment_learning_signal_t<k> the same at step k alone
 std::vector<std::string> recording_curve_names();
 
 class RunRecorder {
@@ -57,7 +61,8 @@ class RunRecorder {
 };
 
 /// Writes recordings under group/recordings/iter_<k>/ (states, granule_<i>, predictions, targets,
-/// true_gradients, truncated_gradients: row-major (rows, B*(W+1) or B*W) float arrays; attrs iteration,
+/// true_gradients, truncated_gradients and for BP(lambda) learning_signals, true_learning_signals, td_errors:
+/// row-major (rows, B*(W+1) or B*W) float arrays; attrs iteration,
 /// batch, truncation, windows, cerebellum).
 void write_recordings(io::Group& group, const std::vector<BoundaryRecording<float>>& recordings);
 
