@@ -34,6 +34,7 @@ ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequen
 /// Which shared settings a task offers (the ones it forces are not offered, so --help shows only what applies).
 struct SharedSettings {
   bool step_per_window = true;  // offer --step-per-window
+  bool truncation = true;       // offer --T (the loop trains by whole trials)
 };
 
 /// Binds the shared model settings (section "Model": cell, hidden, layers, cerebellum_hidden,
@@ -41,6 +42,8 @@ struct SharedSettings {
 /// epochs, batch, optimizer, lr, beta1, beta2, eps, momentum, clip, step_per_window, lesion_epoch,
 /// io_lesion_epoch); then, after the task's own, bind_recording_settings (section "Recordings").
 void bind_model_settings(Settings& settings, ExperimentConfig& config);
+/// The cortex's part of bind_model_settings (cell, hidden, layers), for tasks without the DNI cerebellum.
+void bind_cortex_settings(Settings& settings, ExperimentConfig& config);
 void bind_training_settings(Settings& settings, ExperimentConfig& config, const SharedSettings& offer = {});
 void bind_recording_settings(Settings& settings, ExperimentConfig& config);
 
