@@ -48,7 +48,8 @@ RunRecord run_task(const Task& task, std::optional<ModelKind> kind, std::uint64_
     for (Index i = 0; i < iterations; ++i) {
       check_interrupt();
       TrainingStep step = run->next_batch(trainer);
-      const BatchStats stats = step.hooks.before_forward || step.hooks.after_backward
+      const BatchStats stats = step.train ? step.train(*step.batch)
+                               : step.hooks.before_forward || step.hooks.after_backward
                                    ? trainer.train_batch_with_hooks(*step.batch, step.hooks)
                                    : recorder.train(trainer, model, *step.batch);
       if (!std::isfinite(stats.training_error)) diverged(seed, epoch, "training error", stats.training_error);
