@@ -1,13 +1,17 @@
 // Line drawing through the loop (tasks/loop_drawing.hpp, loop_drawing_task.hpp): the data against the
 // reference's definitions, the task's settings checks, and short runs (crnn = cerebellum silenced).
 #include <ccrnn/tasks/loop_drawing_task.hpp>
+#include <ccrnn/tasks/model_store.hpp>
 #include <ccrnn/tasks/run_loop.hpp>
 #include <ccrnn/tasks/task_registry.hpp>
+#include <ccrnn/tasks/trajectories.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <string>
+
+#include "support/scratch_dir.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -100,4 +104,36 @@ TEST_CASE("loop line drawing: bad settings are refused with the option's name", 
   CHECK(message("ablate-from", "20").find("--ablate-from") != std::string::npos);
   CHECK(message("io-timing", "late").find("--io-timing") != std::string::npos);
   CHECK(message("cortical-plasticity", "input") == "accepted");
+}
+
+TEST_CASE("loop line drawing: a stored loop model loads back and draws the run's trajectories bit for bit",
+          "[tasks][loop][model_store]") {
+  LoopDrawingRunConfig config = small_loop_drawing();
+  config.model.forward.pons[PonsOrigin::readout] = 3;  // a fixed projection, drawn again from the seed
+  config.model.forward.tau = 2;
+  const auto task = make_loop_drawing_task(config);
+  task->prepare({ModelKind::ccrnn});
+  const RunRecord r = run_task(*task, ModelKind::ccrnn, 4);
+  const testing::ScratchDir dir;
+  const std::string path = dir.file("loop.h5");
+  {
+    io::File file = io::File::create(path);
+    io::Group root = file.root();
+    write_runs_by_model(root, {r});
+  }
+  const auto loaded = load_model(path, "ccrnn", 4);
+  REQUIRE(loaded->forward_cerebellum);
+  CHECK(loaded->config().forward.tau == 2);
+  CHECK(loaded->config().leak == 0.1);
+  const LoopDrawing data(config.task);
+  const Batch<float> cues = data.make_batch<float>({0, 1, 2, 3, 4, 5}, nullptr);
+  LoopSettings settings;
+  LoopTrace<float> trace;
+  loop_forward(*loaded, cues, settings, trace);
+  std::vector<double> drawn;
+  for (Index j = 0; j < 6; ++j) {
+    const Eigen::MatrixXd t = trajectory_of(trace.outputs, 6, cues.length, j);
+    for (Index step = 0; step < cues.length; ++step) drawn.insert(drawn.end(), {t(0, step), t(1, step)});
+  }
+  CHECK(drawn == std::get<std::vector<double>>(r.arrays.at("trajectories").values));
 }

@@ -27,7 +27,7 @@ struct TrainingStep {
   double weight = 1.0;            // weight of this batch's training error in the epoch's mean
   /// A task that trains its own way (the cortico-cerebellar loop, loop/loop_trainer.hpp) sets this: the
   /// run loop then calls it instead of its Trainer (hooks and boundary recordings do not apply).
-  std::function<BatchStats(const Batch<float>& batch)> train;
+  std::function<BatchStats(const Batch<float>& batch)> train = {};
 };
 
 /// One run of a task: one model, one seed. Made by Task::start; driven by the run loop.
