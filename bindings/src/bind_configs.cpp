@@ -14,8 +14,9 @@ namespace ccrnn::python {
 using namespace ccrnn::tasks;
 
 void bind_configs(py::module_& m) {
-  bind_enum<CellType>(m, "CellType", "Cortical cell: 'lstm', 'tanh' (Elman RNN) or 'gru'.",
-                      {{"lstm", CellType::lstm}, {"tanh", CellType::tanh}, {"gru", CellType::gru}});
+  bind_enum<CellType>(m, "CellType", "Cortical cell: 'lstm', 'tanh' (Elman RNN), 'gru' or 'leaky_tanh' (the loop's rate RNN).",
+                      {{"lstm", CellType::lstm}, {"tanh", CellType::tanh}, {"gru", CellType::gru},
+                       {"leaky_tanh", CellType::leaky_tanh}});
   bind_enum<LossKind>(m, "LossKind", "Task loss: 'mse' (regression targets) or 'cross_entropy' (class labels).",
                       {{"mse", LossKind::mse}, {"cross_entropy", LossKind::cross_entropy}});
   bind_enum<TdReduction>(m, "TdReduction", "BP(lambda)'s TD loss over the batch: 'mean' (1/2 mean) or 'sum' (summed squares).",

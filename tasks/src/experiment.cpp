@@ -29,11 +29,15 @@ ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequen
   return config;
 }
 
-void bind_model_settings(Settings& s, ExperimentConfig& c) {
+void bind_cortex_settings(Settings& s, ExperimentConfig& c) {
   s.section("Model");
-  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh or gru");
+  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh, gru or leaky_tanh");
   s.add("hidden", &c.model.hidden_size, "cortical units N per layer");
   s.add("layers", &c.model.layers, "cortical layers");
+}
+
+void bind_model_settings(Settings& s, ExperimentConfig& c) {
+  bind_cortex_settings(s, c);
   s.cerebellar(true);
   s.add("cerebellum_hidden", &c.model.cerebellar.hidden_size, "granule units M per cerebellar layer");
   s.add("cerebellum_layers", &c.model.cerebellar.layers, "cerebellar hidden (granule) layers k");
@@ -47,7 +51,8 @@ void bind_model_settings(Settings& s, ExperimentConfig& c) {
 
 void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettings& offer) {
   s.section("Training");
-  s.add("T", &c.trainer.tbptt.truncation, "truncation window: gradients flow back at most T steps (bptt ignores it)");
+  if (offer.truncation)
+    s.add("T", &c.trainer.tbptt.truncation, "truncation window: gradients flow back at most T steps (bptt ignores it)");
   s.add("epochs", &c.epochs, "training epochs");
   s.add("batch", &c.batch_size, "samples per batch");
   OptimizerConfig& o = c.trainer.optimizer;
@@ -135,7 +140,7 @@ void validate_experiment(const Settings& s, const ExperimentConfig& c, const std
   if (c.trainer.io_lesion_epoch > c.epochs)
     throw SettingError("--io-lesion-epoch " + std::to_string(c.trainer.io_lesion_epoch) + " is after the last epoch (" +
                        std::to_string(c.epochs) + ")");
-  const Index state_size = (m.cell == CellType::lstm ? 2 : 1) * m.hidden_size * m.layers;
+  const Index state_size = state_blocks(m.cell) * m.hidden_size * m.layers;
   if (m.cerebellar.fibres > state_size)
     throw SettingError("--fibres " + std::to_string(m.cerebellar.fibres) + " exceeds the cortical state size (" +
                        std::to_string(state_size) + " inputs to each granule unit)");

@@ -124,7 +124,8 @@ double train_epoch(TaskRun& run, Trainer<float>& trainer, RunRecorder& recorder,
   for (Index i = 0; i < iterations; ++i) {
     check_interrupt();
     TrainingStep step = run.next_batch(trainer);
-    const BatchStats stats = step.hooks.before_forward || step.hooks.after_backward
+    const BatchStats stats = step.train ? step.train(*step.batch)
+                             : step.hooks.before_forward || step.hooks.after_backward
                                  ? trainer.train_batch_with_hooks(*step.batch, step.hooks)
                                  : recorder.train(trainer, run.model(), *step.batch);
     if (!std::isfinite(stats.training_error)) diverged(seed, epoch, "training error", stats.training_error);

@@ -283,7 +283,7 @@ class CaptionSet:
     def __repr__(self) -> str: ...
 
 class CellType:
-    """Cortical cell: 'lstm', 'tanh' (Elman RNN) or 'gru'."""
+    """Cortical cell: 'lstm', 'tanh' (Elman RNN), 'gru' or 'leaky_tanh' (the loop's rate RNN)."""
     def __init__(self, value: int) -> None: ...
     def __repr__(self) -> str: ...
     @property
@@ -301,6 +301,7 @@ class CellType:
     lstm: ClassVar[CellType]
     tanh: ClassVar[CellType]
     gru: ClassVar[CellType]
+    leaky_tanh: ClassVar[CellType]
 
 class CerebellumConfig:
     """The cerebellum's shape: k granule layers of M ReLU units, mossy fibres, context."""

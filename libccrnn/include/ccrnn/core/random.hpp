@@ -16,6 +16,9 @@ enum class Stream : std::uint64_t {
   fibres = 5,
   validation = 6,
   test = 7,
+  loop_init = 8,     // the forward cerebellum of the loop (loop/forward_cerebellum.hpp)
+  loop_fibres = 9,
+  pons = 10,         // the loop's fixed pons projections
 };
 
 /// Everything an Rng will draw depends on: the generator's words and the cached Box-Muller spare (so that

@@ -35,6 +35,7 @@ ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequen
 struct SharedSettings {
   bool step_per_window = true;  // offer --step-per-window
   bool bp_lambda = true;        // offer BP(lambda) (--online, --bp-lambda, ...)
+  bool truncation = true;       // offer --T (the loop trains by whole trials)
 };
 
 /// Binds the shared model settings (section "Model": cell, hidden, layers, cerebellum_hidden,
@@ -43,6 +44,8 @@ struct SharedSettings {
 /// io_lesion_epoch, io_lesion_clip) and BP(lambda)'s (section "BP(lambda)": online, bp_lambda, bp_gamma,
 /// bp_initial_state, bp_reduction, bp_update_clip); then, after the task's own, bind_recording_settings (section "Recordings").
 void bind_model_settings(Settings& settings, ExperimentConfig& config);
+/// The cortex's part of bind_model_settings (cell, hidden, layers), for tasks without the DNI cerebellum.
+void bind_cortex_settings(Settings& settings, ExperimentConfig& config);
 void bind_training_settings(Settings& settings, ExperimentConfig& config, const SharedSettings& offer = {});
 void bind_recording_settings(Settings& settings, ExperimentConfig& config);
 

@@ -22,7 +22,8 @@ std::map<std::string, ResultArray> named_parameters(const ParamSet<float>& param
 void set_named_parameters(ParamSet<float>& params, const std::map<std::string, ResultArray>& arrays, const std::string& where);
 
 /// A model's configuration as attributes (cell, input_size, hidden_size, layers, output_size, cerebellum
-/// (0/1), cerebellum_hidden, cerebellum_layers, fibres, context_size), and back.
+/// (0/1), cerebellum_hidden, cerebellum_layers, fibres, context_size; leak for the leaky_tanh cell; the
+/// forward cerebellum's forward_* for a loop model), and back. The pons projections come from the seed.
 void write_model_config(io::Group& group, const ModelConfig& config);
 ModelConfig read_model_config(const io::Group& group);
 

@@ -12,6 +12,7 @@
 #include <ccrnn/train/trainer.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct TrainingStep {
   Batch<float>* batch = nullptr;  // owned by the TaskRun, valid until the next call
   SegmentHooks<float> hooks;      // optional callbacks around each optimizer segment (e.g. an input encoder)
   double weight = 1.0;            // weight of this batch's training error in the epoch's mean
+  /// A task that trains its own way (the cortico-cerebellar loop, loop/loop_trainer.hpp) sets this: the
+  /// run loop then calls it instead of its Trainer (hooks and boundary recordings do not apply).
+  std::function<BatchStats(const Batch<float>& batch)> train = {};
 };
 
 /// One run of a task: one model, one seed. Made by Task::start; driven by the run loop.
