@@ -18,6 +18,7 @@
 #include <string>
 
 #include "support/random_matrices.hpp"
+#include "support/windowed_objective.hpp"
 
 using namespace ccrnn;
 using ccrnn::testing::GradCheckOptions;
@@ -26,15 +27,6 @@ using ccrnn::testing::normal_matrix;
 namespace {
 
 constexpr Index kInputs = 2, kHidden = 3, kOutputs = 2, kClasses = 3, kBatch = 2, kLength = 6, kGranules = 5;
-
-GradCheckOptions precise(Range range) {
-  GradCheckOptions o;
-  o.order = 4;
-  o.step = 1e-3;
-  o.floor = 1e-5;
-  o.range = range;
-  return o;
-}
 
 struct Variant {
   LossKind loss = LossKind::mse;
@@ -305,7 +297,8 @@ TEST_CASE("loop: the cortex and readout gradients (BPTT through the trial) match
         model.readout.forward(model.params, model.cortex.outputs(t), out);
         return window_loss<double>(v.loss, out, batch, 0, kLength, grads);
       };
-      const auto report = ccrnn::testing::check_gradients(model.params, analytic, loss, precise(range));
+      const auto report =
+          ccrnn::testing::check_gradients(model.params, analytic, loss, ccrnn::testing::smooth_options(range));
       INFO(ccrnn::testing::to_string(report));
       CHECK(report.checked == range.size());
       CHECK(report.max_rel_error < 1e-6);
