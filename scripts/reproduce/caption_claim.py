@@ -3,8 +3,8 @@ and on the test set by caption length, BLEU by length."""
 import numpy as np
 from matplotlib.figure import Figure
 
-from .drawing_claims import COLOUR, LABEL
-from .results import Comparison, curve_stack, fmt, fmt_p, fmt_rel, markdown_table, select, values
+from .drawing_claims import COLOUR, LABEL, plot_mean_sem
+from .results import Comparison, fmt, fmt_p, fmt_rel, markdown_table, select, values
 from .runner import Outcome, Sweep
 
 BINS = ("short", "medium", "long")
@@ -54,13 +54,8 @@ def analysis(runs_by_sweep, options):
     ax_curve, ax_t, ax_len = fig.subplots(1, 3)
     for k, t in enumerate((ts[0], ts[-1])):
         for model, style in (("crnn", "--"), ("ccrnn", "-")):
-            stacked = curve_stack(select(runs, model=model, T=t), "val_bpw")
-            if stacked is None:
-                continue
-            mean, sem = stacked
-            epochs = np.arange(1, len(mean) + 1)
-            ax_curve.plot(epochs, mean, style, color=f"C{k}", label=f"{LABEL[model]} T={t}")
-            ax_curve.fill_between(epochs, mean - sem, mean + sem, color=f"C{k}", alpha=0.15, linewidth=0)
+            plot_mean_sem(ax_curve, select(runs, model=model, T=t), "val_bpw", f"{LABEL[model]} T={t}", f"C{k}",
+                          style, alpha=0.15)
     ax_curve.set_title("validation bits per word", fontsize=10)
     ax_curve.set_xlabel("epoch")
     ax_curve.legend(fontsize=7)

@@ -27,16 +27,21 @@ def linedraw_epochs(options):
     return 4 if options.quick else None  # None: the task's 100
 
 
+def plot_mean_sem(ax, runs, curve, label, colour, style="-", alpha=0.25):
+    """Mean +- SEM over the runs' seeds of a per-epoch curve (nothing when no run has it)."""
+    stacked = curve_stack(runs, curve)
+    if stacked is None:
+        return
+    mean, sem = stacked
+    epochs = np.arange(1, len(mean) + 1)
+    ax.plot(epochs, mean, style, color=colour, label=label)
+    ax.fill_between(epochs, mean - sem, mean + sem, color=colour, alpha=alpha, linewidth=0)
+
+
 def plot_curves(ax, groups, curve, title, log=True):
     """Mean +- SEM over seeds of a curve, one line per (label, runs, colour)."""
     for label, runs, colour in groups:
-        stacked = curve_stack(runs, curve)
-        if stacked is None:
-            continue
-        mean, sem = stacked
-        epochs = np.arange(1, len(mean) + 1)
-        ax.plot(epochs, mean, color=colour, label=label)
-        ax.fill_between(epochs, mean - sem, mean + sem, color=colour, alpha=0.25, linewidth=0)
+        plot_mean_sem(ax, runs, curve, label, colour)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")

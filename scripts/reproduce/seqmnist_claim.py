@@ -3,7 +3,7 @@ feedback horizon T against the cRNN, the ccRNN and the full-BPTT bound."""
 import numpy as np
 from matplotlib.figure import Figure
 
-from .drawing_claims import COLOUR, LABEL
+from .drawing_claims import COLOUR, LABEL, plot_mean_sem
 from .results import Comparison, curve_stack, fmt, fmt_p, fmt_rel, markdown_table, select, values
 from .runner import Outcome, Sweep
 
@@ -61,13 +61,8 @@ def analysis(runs_by_sweep, options):
         shown = [t for t in (1, 3, 10) if t in ts]
         for k, t in enumerate(shown):
             for model, style in (("crnn", "--"), ("ccrnn", "-")):
-                stacked = curve_stack(select(runs, model=model, T=t), "val_error")
-                if stacked is None:
-                    continue
-                mean, sem = stacked
-                epochs = np.arange(1, len(mean) + 1)
-                ax.plot(epochs, mean, style, color=f"C{k}", label=f"{LABEL[model]} T={t}")
-                ax.fill_between(epochs, mean - sem, mean + sem, color=f"C{k}", alpha=0.15, linewidth=0)
+                plot_mean_sem(ax, select(runs, model=model, T=t), "val_error", f"{LABEL[model]} T={t}", f"C{k}",
+                              style, alpha=0.15)
         stacked = curve_stack(bptt, "val_error")
         if stacked is not None:
             ax.plot(np.arange(1, len(stacked[0]) + 1), stacked[0], color=COLOUR["bptt"], label="full BPTT")
