@@ -1,7 +1,7 @@
 // Line drawing through the cortico-cerebellar loop (see loop_drawing_task.hpp) behind
 // ccrnn-train --task loopdraw, ccrnn-sweep --task loopdraw and ccrnn.run("loopdraw").
-#include <ccrnn/loop/loop_trainer.hpp>
 #include <ccrnn/tasks/loop_drawing_task.hpp>
+#include <ccrnn/tasks/loop_task_run.hpp>
 #include <ccrnn/tasks/trajectories.hpp>
 
 #include <algorithm>
@@ -28,11 +28,6 @@ LoopDrawingRunConfig::LoopDrawingRunConfig() {
 
 namespace {
 
-/// Per-element mean squared error of outputs against the batch's targets (the reference's metric).
-double element_mse(const Matrix<float>& outputs, const Batch<float>& batch) {
-  return (outputs.cast<double>() - batch.targets.cast<double>()).squaredNorm() / static_cast<double>(outputs.size());
-}
-
 /// (n, L, rows) row-major from a time-major rows x n*L matrix.
 ResultArray per_step(const Matrix<float>& m, Index n, Index length) {
   std::vector<float> values;
@@ -44,54 +39,30 @@ ResultArray per_step(const Matrix<float>& m, Index n, Index length) {
                                                  static_cast<std::size_t>(m.rows())});
 }
 
-class LoopDrawingRun final : public TaskRun {
+/// Random conditions, then their noise, from one stream; scored by per-element MSE (the reference's metric).
+class LoopDrawingTrials final : public LoopTrials {
  public:
-  LoopDrawingRun(const LoopDrawingRunConfig& task_config, const ExperimentConfig& config, std::uint64_t seed)
-      : sizes_(task_config),
-        task_(task_config.task),
-        model_(config.model),
-        batch_size_(config.batch_size),
-        data_rng_(seed, Stream::data),
-        trainer_((model_.initialise(seed), model_), config.trainer, task_config.loop.training) {  // initialised first
-    Rng validation_rng(seed, Stream::validation), test_rng(seed, Stream::test);
-    validation_ = task_.make_batch<float>(LoopDrawing::random_conditions(validation_rng, sizes_.validation_size), &validation_rng);
-    test_ = task_.make_batch<float>(LoopDrawing::random_conditions(test_rng, sizes_.test_size), &test_rng);
-    intact_.loss = ablated_.loss = LossKind::mse;
-    ablated_.ablate_from = sizes_.loop.ablate_from;
+  explicit LoopDrawingTrials(const LoopDrawingConfig& config) : task_(config) {}
+  const LoopDrawing& task() const { return task_; }
+  Batch<float> draw(Rng& rng, Index n) const override {
+    return task_.make_batch<float>(LoopDrawing::random_conditions(rng, n), &rng);
+  }
+  double error(const Matrix<float>& outputs, const Batch<float>& batch) const override {
+    return (outputs.cast<double>() - batch.targets.cast<double>()).squaredNorm() / static_cast<double>(outputs.size());
   }
 
-  Model<float>& model() override { return model_; }
+ private:
+  LoopDrawing task_;
+};
 
-  Index begin_epoch(int epoch) override {
-    trainer_.set_epoch(epoch);
-    done_ = 0;
-    return (sizes_.train_size + batch_size_ - 1) / batch_size_;
-  }
-
-  TrainingStep next_batch(Trainer<float>&) override {
-    const Index n = std::min(batch_size_, sizes_.train_size - done_);
-    batch_ = task_.make_batch<float>(LoopDrawing::random_conditions(data_rng_, n), &data_rng_);
-    done_ += batch_size_;
-    TrainingStep step{&batch_, {}, 1.0, {}};
-    step.train = [this](const Batch<float>& batch) {
-      BatchStats stats = trainer_.train_batch(batch);
-      stats.training_error = stats.task_loss;  // per-element MSE, as validation and test
-      return stats;
-    };
-    return step;
-  }
-
-  std::vector<double> validate() override {
-    const double intact = evaluate(validation_, as_trained());
-    inferior_olive(model_, validation_, intact_, trace_);
-    const double cerebellar = cerebellar_loss(model_, validation_, intact_, trace_);
-    return {intact, evaluate(validation_, ablated_), cerebellar};
-  }
+class LoopDrawingRun final : public LoopTaskRun {
+ public:
+  LoopDrawingRun(const LoopDrawingTrials& trials, const LoopDrawingRunConfig& task_config, const ExperimentConfig& config,
+                 std::uint64_t seed)
+      : LoopTaskRun(trials, task_config.loop, sizes_of(task_config), config, seed), task_(trials.task()) {}
 
   void test(RunRecord& r) override {
-    r.scalars["final_train_error"] = r.curves.at("train_error").back();
-    r.scalars["test_error"] = evaluate(test_, as_trained());
-    r.scalars["ablated_test_error"] = evaluate(test_, ablated_);
+    LoopTaskRun::test(r);
     std::vector<int> conditions(LoopDrawing::conditions);
     for (int k = 0; k < LoopDrawing::conditions; ++k) conditions[static_cast<std::size_t>(k)] = k;
     const Batch<float> cues = task_.make_batch<float>(conditions, nullptr);
@@ -102,7 +73,7 @@ class LoopDrawingRun final : public TaskRun {
       for (Index j = 0; j < cues.size; ++j) drawn.push_back(trajectory_of(trace_.outputs, cues.size, cues.length, j));
       r.arrays[name] = ResultArray::reals(stack_trajectories(drawn), {drawn.size(), static_cast<std::size_t>(cues.length), 2});
     }
-    if (!sizes_.loop.record) return;
+    if (!loop_.record) return;
     loop_forward(model_, cues, as_trained(), trace_);
     inferior_olive(model_, cues, intact_, trace_);
     r.arrays["recording_cerebellar_output"] = per_step(trace_.cerebellum.output, cues.size, cues.length);
@@ -113,33 +84,13 @@ class LoopDrawingRun final : public TaskRun {
   }
 
  private:
-  /// The model as it was trained: intact, or silenced once the cerebellum is lesioned (always for crnn).
-  LoopSettings as_trained() const {
-    LoopSettings s = intact_;
-    if (trainer_.cerebellum_state() == CerebellumState::lesioned) s.ablate_from = 0;
-    return s;
-  }
-
-  double evaluate(const Batch<float>& batch, const LoopSettings& settings) {
-    loop_forward(model_, batch, settings, trace_);
-    return element_mse(trace_.outputs, batch);
-  }
-
-  const LoopDrawingRunConfig& sizes_;
-  LoopDrawing task_;
-  Model<float> model_;
-  Index batch_size_;
-  Rng data_rng_;
-  LoopTrainer<float> trainer_;
-  LoopSettings intact_, ablated_;
-  LoopTrace<float> trace_;
-  Batch<float> validation_, test_, batch_;
-  Index done_ = 0;
+  static LoopRunSizes sizes_of(const LoopDrawingRunConfig& c) { return {c.train_size, c.validation_size, c.test_size}; }
+  const LoopDrawing& task_;
 };
 
 class LoopDrawingTask final : public Task {
  public:
-  explicit LoopDrawingTask(const LoopDrawingRunConfig& config) : config_(config) {
+  explicit LoopDrawingTask(const LoopDrawingRunConfig& config) : config_(config), trials_(config.task) {
     Settings& s = settings_;
     bind_cortex_settings(s, config_);
     bind_loop_settings(s, config_, config_.loop);
@@ -172,9 +123,7 @@ class LoopDrawingTask final : public Task {
     require_at_least("train_size", static_cast<double>(config_.train_size), 1);
     require_at_least("val_size", static_cast<double>(config_.validation_size), 1);
     require_at_least("test_size", static_cast<double>(config_.test_size), 1);
-    if (config_.loop.ablate_from >= config_.task.length)
-      throw SettingError("--ablate-from " + std::to_string(config_.loop.ablate_from) + " is not a step of the trial (L = " +
-                         std::to_string(config_.task.length) + ")");
+    trials_ = LoopDrawingTrials(config_.task);
   }
 
   ExperimentConfig run_config(std::optional<ModelKind> kind) const override {
@@ -186,7 +135,7 @@ class LoopDrawingTask final : public Task {
   }
 
   std::unique_ptr<TaskRun> start(const ExperimentConfig& config, std::uint64_t seed) const override {
-    return std::make_unique<LoopDrawingRun>(config_, config, seed);
+    return std::make_unique<LoopDrawingRun>(trials_, config_, config, seed);
   }
 
   std::vector<std::string> validation_curves() const override {
@@ -221,6 +170,7 @@ class LoopDrawingTask final : public Task {
 
  private:
   LoopDrawingRunConfig config_;
+  LoopDrawingTrials trials_;  // of the settings as prepared
 };
 
 }  // namespace

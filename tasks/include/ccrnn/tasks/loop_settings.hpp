@@ -12,11 +12,12 @@ struct LoopTaskSettings {
   LoopTrainerConfig training;  // cortical plasticity, mossy-fibre plasticity, final learning
   Index ablate_from = 0;       // evaluations also report the model with the cerebellum silenced from this step
   bool record = false;         // store the per-step recordings of the test conditions
+  bool ablation_profile = false;  // test with the cerebellum ablated from each of ~10 steps (loop_task_run.hpp)
 };
 
 /// Section "Loop": leak, cerebellum_hidden, cerebellum_layers, fibres, tau, io_timing, temporal_basis,
 /// cerebellum_biases, zero_output, fixed_mossy_fibres, final_learning, pons_cortex, pons_readout,
-/// pons_input, pons_target, cortical_plasticity, ablate_from, loop_recordings.
+/// pons_input, pons_target, cortical_plasticity, ablate_from, ablation_profile, loop_recordings.
 void bind_loop_settings(Settings& settings, ExperimentConfig& config, LoopTaskSettings& loop);
 
 /// Checks them (SettingError); models may hold crnn (the loop silenced: no cerebellar feedback) and ccrnn.
