@@ -1,5 +1,4 @@
 #include <ccrnn/tasks/delayed_association.hpp>
-#include <ccrnn/tasks/loop_drawing.hpp>
 
 #include <stdexcept>
 #include <string>

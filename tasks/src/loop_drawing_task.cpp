@@ -1,29 +1,18 @@
 // Line drawing through the cortico-cerebellar loop (see loop_drawing_task.hpp) behind
 // ccrnn-train --task loopdraw, ccrnn-sweep --task loopdraw and ccrnn.run("loopdraw").
 #include <ccrnn/tasks/loop_drawing_task.hpp>
+#include <ccrnn/tasks/loop_task.hpp>
 #include <ccrnn/tasks/loop_task_run.hpp>
 #include <ccrnn/tasks/trajectories.hpp>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace ccrnn::tasks {
 
 LoopDrawingRunConfig::LoopDrawingRunConfig() {
-  model.cell = CellType::leaky_tanh;
-  model.leak = 0.1;
-  model.hidden_size = 50;
-  model.forward.hidden_size = 1000;
-  model.forward.layers = 1;
-  model.forward.tau = 3;
+  set_reference_loop_defaults(*this);
   trainer.tbptt.loss = LossKind::mse;
-  trainer.optimizer.lr = 1e-3;
-  trainer.optimizer.beta1 = 0.9;
-  trainer.optimizer.beta2 = 0.98;
-  trainer.optimizer.eps = 1e-9;
-  trainer.clip = 0.0;  // the reference's clip setting never reaches its trainer (FORWARD_MODEL.md open question 7)
   epochs = 40;
-  batch_size = 10;
 }
 
 namespace {
@@ -88,23 +77,13 @@ class LoopDrawingRun final : public LoopTaskRun {
   const LoopDrawing& task_;
 };
 
-class LoopDrawingTask final : public Task {
+class LoopDrawingTask final : public LoopTask {
  public:
   explicit LoopDrawingTask(const LoopDrawingRunConfig& config) : config_(config), trials_(config.task) {
-    Settings& s = settings_;
-    bind_cortex_settings(s, config_);
-    bind_loop_settings(s, config_, config_.loop);
-    SharedSettings offer;
-    offer.step_per_window = false;
-    offer.truncation = false;
-    offer.bp_lambda = false;  // the loop trains its own way (LoopTrainer), not by the DNI or BP(lambda)
-    bind_training_settings(s, config_, offer);
-    s.section("Task");
-    s.add("noise", &config_.task.noise, "std of the Gaussian noise on every input entry");
-    s.add("length", &config_.task.length, "steps per trial L");
-    s.add("train_size", &config_.train_size, "fresh training trials per epoch");
-    s.add("val_size", &config_.validation_size, "validation trials");
-    s.add("test_size", &config_.test_size, "test trials");
+    bind_loop_task_settings(config_, config_.loop);
+    settings_.add("noise", &config_.task.noise, "std of the Gaussian noise on every input entry");
+    settings_.add("length", &config_.task.length, "steps per trial L");
+    bind_trial_sizes(config_.train_size, config_.validation_size, config_.test_size);
   }
 
   std::string name() const override { return "loopdraw"; }
@@ -117,12 +96,8 @@ class LoopDrawingTask final : public Task {
   ExperimentConfig& experiment() override { return config_; }
 
   void prepare(const std::vector<ModelKind>& models) override {
-    validate_loop_settings(settings_, config_, config_.loop, models, config_.task.length);
-    require_at_least("noise", config_.task.noise, 0);
-    require_at_least("length", static_cast<double>(config_.task.length), 2);
-    require_at_least("train_size", static_cast<double>(config_.train_size), 1);
-    require_at_least("val_size", static_cast<double>(config_.validation_size), 1);
-    require_at_least("test_size", static_cast<double>(config_.test_size), 1);
+    validate_loop_task(config_, config_.loop, models, config_.task.noise, config_.task.length, config_.train_size,
+                       config_.validation_size, config_.test_size);
     trials_ = LoopDrawingTrials(config_.task);
   }
 
@@ -138,10 +113,6 @@ class LoopDrawingTask final : public Task {
     return std::make_unique<LoopDrawingRun>(trials_, config_, config, seed);
   }
 
-  std::vector<std::string> validation_curves() const override {
-    return {"val_error", "val_ablated_error", "val_cerebellar_loss"};
-  }
-
   void write_task_data(io::Group& root) const override {
     const LoopDrawing task(config_.task);
     std::vector<Eigen::MatrixXd> targets;
@@ -153,19 +124,6 @@ class LoopDrawingTask final : public Task {
     }
     root.write("targets", stack_trajectories(targets), {targets.size(), static_cast<std::size_t>(config_.task.length), 2});
     root.write("cues", cues, {static_cast<std::size_t>(LoopDrawing::conditions), static_cast<std::size_t>(LoopDrawing::cue_bits)});
-  }
-
-  std::string primary_scalar() const override { return "test_error"; }
-  std::vector<SummaryColumn> summary_columns() const override {
-    return {{"final_train_error", "final train error"}, {"test_error", "test error"},
-            {"ablated_test_error", "test error, cerebellum ablated"}};
-  }
-  std::string describe_run(const RunRecord& r) const override {
-    char line[200];
-    std::snprintf(line, sizeof line, "%s seed %llu: test error %.4f, ablated %.4f (%.1f s)", r.model.c_str(),
-                  static_cast<unsigned long long>(r.seed), r.scalars.at("test_error"), r.scalars.at("ablated_test_error"),
-                  r.seconds);
-    return line;
   }
 
  private:

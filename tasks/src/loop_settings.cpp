@@ -4,6 +4,21 @@
 
 namespace ccrnn::tasks {
 
+void set_reference_loop_defaults(ExperimentConfig& c) {
+  c.model.cell = CellType::leaky_tanh;
+  c.model.leak = 0.1;
+  c.model.hidden_size = 50;
+  c.model.forward.hidden_size = 1000;
+  c.model.forward.layers = 1;
+  c.model.forward.tau = 3;
+  c.trainer.optimizer.lr = 1e-3;
+  c.trainer.optimizer.beta1 = 0.9;
+  c.trainer.optimizer.beta2 = 0.98;
+  c.trainer.optimizer.eps = 1e-9;
+  c.trainer.clip = 0.0;
+  c.batch_size = 10;
+}
+
 void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop) {
   ForwardCerebellumConfig& f = c.model.forward;
   s.section("Loop (the forward-model cerebellum, docs/forward-model.md)");

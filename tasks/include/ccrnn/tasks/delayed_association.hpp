@@ -4,6 +4,7 @@
 // 990: the reference draws both sets with numpy RandomState(123)) at t = 0, zeros after; the cue's index is
 // the label of the last `window` steps. Every input entry of every step gets N(0, noise^2) noise.
 #include <ccrnn/core/random.hpp>
+#include <ccrnn/tasks/loop_drawing.hpp>
 #include <ccrnn/train/batch.hpp>
 
 #include <vector>
@@ -19,6 +20,7 @@ struct DelayedAssociationConfig {
 class DelayedAssociation {
  public:
   static constexpr int cues = 2;
+  static constexpr Index cue_bits = LoopDrawing::cue_bits;
 
   explicit DelayedAssociation(const DelayedAssociationConfig& config);
   const DelayedAssociationConfig& config() const { return config_; }

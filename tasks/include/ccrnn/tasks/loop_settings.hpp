@@ -15,6 +15,11 @@ struct LoopTaskSettings {
   bool ablation_profile = false;  // test with the cerebellum ablated from each of ~10 steps (loop_task_run.hpp)
 };
 
+/// The reference's defaults shared by every loop task (FORWARD_MODEL.md sections 2-4): a leaky tanh cortex
+/// (N = 50, alpha = 0.1), the forward cerebellum (M = 1000, one layer, tau = 3), Adam(1e-3, 0.9, 0.98,
+/// 1e-9), no clipping (the reference's clip setting never reaches its trainer: open question 7), batch 10.
+void set_reference_loop_defaults(ExperimentConfig& config);
+
 /// Section "Loop": leak, cerebellum_hidden, cerebellum_layers, fibres, tau, io_timing, temporal_basis,
 /// cerebellum_biases, zero_output, fixed_mossy_fibres, final_learning, pons_cortex, pons_readout,
 /// pons_input, pons_target, cortical_plasticity, ablate_from, ablation_profile, loop_recordings.

@@ -1,0 +1,25 @@
+#pragma once
+// Evidence accumulation through the cortico-cerebellar loop (task name "evidence"; docs/forward-model.md):
+// the loop paper's Fig. 5 task (evidence_accumulation.hpp) with a fixed leaky tanh cortex, a readout and
+// the forward cerebellum (cross-entropy; the cortex receives softmax(c_t)). crnn = the same model with the
+// cerebellum silenced (no cerebellar feedback), ccrnn = the loop.
+#include <ccrnn/tasks/evidence_accumulation.hpp>
+#include <ccrnn/tasks/loop_settings.hpp>
+#include <ccrnn/tasks/task.hpp>
+
+#include <memory>
+
+namespace ccrnn::tasks {
+
+struct EvidenceAccumulationRunConfig : ExperimentConfig {
+  EvidenceAccumulationRunConfig();  // the reference's defaults (FORWARD_MODEL.md sections 2-5)
+  EvidenceAccumulationConfig task;
+  LoopTaskSettings loop;
+  Index train_size = 800;       // fresh training trials per epoch (the reference: 1000, 20% held out)
+  Index validation_size = 200;  // validation trials (drawn once per seed)
+  Index test_size = 1000;       // test trials (drawn once per seed)
+};
+
+std::unique_ptr<Task> make_evidence_accumulation_task(const EvidenceAccumulationRunConfig& config = {});
+
+}  // namespace ccrnn::tasks
