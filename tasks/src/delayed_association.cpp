@@ -40,6 +40,8 @@ Batch<S> DelayedAssociation::make_batch(const std::vector<int>& cue_values, Rng*
   return batch;
 }
 
+Batch<float> DelayedAssociation::draw(Rng& rng, Index n) const { return make_batch<float>(random_cues(rng, n), &rng); }
+
 template Batch<float> DelayedAssociation::make_batch(const std::vector<int>&, Rng*) const;
 template Batch<double> DelayedAssociation::make_batch(const std::vector<int>&, Rng*) const;
 

@@ -17,29 +17,15 @@ DelayedAssociationRunConfig::DelayedAssociationRunConfig() {
 
 namespace {
 
-/// Cues, then their noise, from one stream; scored by the error rate at the last step.
-class AssociationTrials final : public LoopTrials {
- public:
-  explicit AssociationTrials(const DelayedAssociationConfig& config) : task_(config) {}
-  Batch<float> draw(Rng& rng, Index n) const override {
-    return task_.make_batch<float>(DelayedAssociation::random_cues(rng, n), &rng);
-  }
-  double error(const Matrix<float>& outputs, const Batch<float>& batch) const override {
-    return last_step_error(outputs, batch);
-  }
-
- private:
-  DelayedAssociation task_;
-};
-
 class DelayedAssociationTask final : public LoopTask {
  public:
-  explicit DelayedAssociationTask(const DelayedAssociationRunConfig& config) : config_(config), trials_(config.task) {
+  explicit DelayedAssociationTask(const DelayedAssociationRunConfig& config)
+      : config_(config), trials_(DelayedAssociation(config.task)) {
     bind_loop_task_settings(config_, config_.loop);
     settings_.add("noise", &config_.task.noise, "std of the Gaussian noise on every input entry");
     settings_.add("length", &config_.task.length, "steps per trial L");
     settings_.add("window", &config_.task.window, "labelled (trained) steps at the end of the trial");
-    bind_trial_sizes(config_.train_size, config_.validation_size, config_.test_size);
+    bind_trial_sizes(config_);
   }
 
   std::string name() const override { return "association"; }
@@ -54,12 +40,11 @@ class DelayedAssociationTask final : public LoopTask {
 
   void prepare(const std::vector<ModelKind>& models) override {
     const DelayedAssociationConfig& t = config_.task;
-    validate_loop_task(config_, config_.loop, models, t.noise, t.length, config_.train_size, config_.validation_size,
-                       config_.test_size);
+    validate_loop_task(config_, models, t.noise, t.length);
     require_at_least("window", static_cast<double>(t.window), 1);
     if (t.window >= t.length)
       throw SettingError("--window " + std::to_string(t.window) + " must be shorter than the trial (L = " + std::to_string(t.length) + ")");
-    trials_ = AssociationTrials(t);
+    trials_ = LastStepTrials<DelayedAssociation>(DelayedAssociation(t));
   }
 
   ExperimentConfig run_config(std::optional<ModelKind> kind) const override {
@@ -71,14 +56,12 @@ class DelayedAssociationTask final : public LoopTask {
   }
 
   std::unique_ptr<TaskRun> start(const ExperimentConfig& config, std::uint64_t seed) const override {
-    return std::make_unique<LoopTaskRun>(trials_, config_.loop,
-                                         LoopRunSizes{config_.train_size, config_.validation_size, config_.test_size},
-                                         config, seed);
+    return std::make_unique<LoopTaskRun>(trials_, config_, config, seed);
   }
 
  private:
   DelayedAssociationRunConfig config_;
-  AssociationTrials trials_;  // of the settings as prepared
+  LastStepTrials<DelayedAssociation> trials_;  // of the settings as prepared
 };
 
 }  // namespace

@@ -54,6 +54,8 @@ Batch<S> EvidenceAccumulation::make_batch(const std::vector<Eigen::MatrixXd>& pu
   return batch;
 }
 
+Batch<float> EvidenceAccumulation::draw(Rng& rng, Index n) const { return make_batch<float>(draw_puffs(rng, n), &rng); }
+
 template Batch<float> EvidenceAccumulation::make_batch(const std::vector<Eigen::MatrixXd>&, Rng*) const;
 template Batch<double> EvidenceAccumulation::make_batch(const std::vector<Eigen::MatrixXd>&, Rng*) const;
 

@@ -48,7 +48,7 @@ class LoopDrawingRun final : public LoopTaskRun {
  public:
   LoopDrawingRun(const LoopDrawingTrials& trials, const LoopDrawingRunConfig& task_config, const ExperimentConfig& config,
                  std::uint64_t seed)
-      : LoopTaskRun(trials, task_config.loop, sizes_of(task_config), config, seed), task_(trials.task()) {}
+      : LoopTaskRun(trials, task_config, config, seed), task_(trials.task()) {}
 
   void test(RunRecord& r) override {
     LoopTaskRun::test(r);
@@ -73,7 +73,6 @@ class LoopDrawingRun final : public LoopTaskRun {
   }
 
  private:
-  static LoopRunSizes sizes_of(const LoopDrawingRunConfig& c) { return {c.train_size, c.validation_size, c.test_size}; }
   const LoopDrawing& task_;
 };
 
@@ -83,7 +82,7 @@ class LoopDrawingTask final : public LoopTask {
     bind_loop_task_settings(config_, config_.loop);
     settings_.add("noise", &config_.task.noise, "std of the Gaussian noise on every input entry");
     settings_.add("length", &config_.task.length, "steps per trial L");
-    bind_trial_sizes(config_.train_size, config_.validation_size, config_.test_size);
+    bind_trial_sizes(config_);
   }
 
   std::string name() const override { return "loopdraw"; }
@@ -96,8 +95,7 @@ class LoopDrawingTask final : public LoopTask {
   ExperimentConfig& experiment() override { return config_; }
 
   void prepare(const std::vector<ModelKind>& models) override {
-    validate_loop_task(config_, config_.loop, models, config_.task.noise, config_.task.length, config_.train_size,
-                       config_.validation_size, config_.test_size);
+    validate_loop_task(config_, models, config_.task.noise, config_.task.length);
     trials_ = LoopDrawingTrials(config_.task);
   }
 

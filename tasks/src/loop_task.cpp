@@ -29,22 +29,21 @@ void LoopTask::bind_loop_task_settings(ExperimentConfig& config, LoopTaskSetting
   s.section("Task");
 }
 
-void LoopTask::bind_trial_sizes(Index& train_size, Index& validation_size, Index& test_size) {
+void LoopTask::bind_trial_sizes(LoopRunConfig& config) {
   Settings& s = settings_;
-  s.add("train_size", &train_size, "fresh training trials per epoch");
-  s.add("val_size", &validation_size, "validation trials");
-  s.add("test_size", &test_size, "test trials");
+  s.add("train_size", &config.train_size, "fresh training trials per epoch");
+  s.add("val_size", &config.validation_size, "validation trials");
+  s.add("test_size", &config.test_size, "test trials");
 }
 
-void LoopTask::validate_loop_task(const ExperimentConfig& config, const LoopTaskSettings& loop,
-                                  const std::vector<ModelKind>& models, double noise, Index length, Index train_size,
-                                  Index validation_size, Index test_size) const {
-  validate_loop_settings(settings_, config, loop, models, length);
+void LoopTask::validate_loop_task(const LoopRunConfig& config, const std::vector<ModelKind>& models, double noise,
+                                  Index length) const {
+  validate_loop_settings(settings_, config, config.loop, models, length);
   require_at_least("noise", noise, 0);
   require_at_least("length", static_cast<double>(length), 2);
-  require_at_least("train_size", static_cast<double>(train_size), 1);
-  require_at_least("val_size", static_cast<double>(validation_size), 1);
-  require_at_least("test_size", static_cast<double>(test_size), 1);
+  require_at_least("train_size", static_cast<double>(config.train_size), 1);
+  require_at_least("val_size", static_cast<double>(config.validation_size), 1);
+  require_at_least("test_size", static_cast<double>(config.test_size), 1);
 }
 
 }  // namespace ccrnn::tasks

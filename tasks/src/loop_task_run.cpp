@@ -15,30 +15,32 @@ double last_step_error(const Matrix<float>& outputs, const Batch<float>& batch) 
   return static_cast<double>(wrong) / static_cast<double>(b);
 }
 
-LoopTaskRun::LoopTaskRun(const LoopTrials& trials, const LoopTaskSettings& loop, const LoopRunSizes& sizes,
-                         const ExperimentConfig& config, std::uint64_t seed)
+LoopTaskRun::LoopTaskRun(const LoopTrials& trials, const LoopRunConfig& task_config, const ExperimentConfig& config,
+                         std::uint64_t seed)
     : trials_(trials),
-      loop_(loop),
-      sizes_(sizes),
+      loop_(task_config.loop),
+      train_size_(task_config.train_size),
+      validation_size_(task_config.validation_size),
+      test_size_(task_config.test_size),
       model_(config.model),
       batch_size_(config.batch_size),
       data_rng_(seed, Stream::data),
-      trainer_((model_.initialise(seed), model_), config.trainer, loop.training) {  // initialised first
+      trainer_((model_.initialise(seed), model_), config.trainer, loop_.training) {  // initialised first
   Rng validation_rng(seed, Stream::validation), test_rng(seed, Stream::test);
-  validation_ = trials_.draw(validation_rng, sizes_.validation);
-  test_ = trials_.draw(test_rng, sizes_.test);
-  intact_.loss = ablated_.loss = loop.training.trial.loss;
-  ablated_.ablate_from = loop.ablate_from;
+  validation_ = trials_.draw(validation_rng, validation_size_);
+  test_ = trials_.draw(test_rng, test_size_);
+  intact_.loss = ablated_.loss = loop_.training.trial.loss;
+  ablated_.ablate_from = loop_.ablate_from;
 }
 
 Index LoopTaskRun::begin_epoch(int epoch) {
   trainer_.set_epoch(epoch);
   done_ = 0;
-  return (sizes_.train + batch_size_ - 1) / batch_size_;
+  return (train_size_ + batch_size_ - 1) / batch_size_;
 }
 
 TrainingStep LoopTaskRun::next_batch(Trainer<float>&) {
-  const Index n = std::min(batch_size_, sizes_.train - done_);
+  const Index n = std::min(batch_size_, train_size_ - done_);
   batch_ = trials_.draw(data_rng_, n);
   done_ += batch_size_;
   TrainingStep step{&batch_, {}, 1.0, {}};

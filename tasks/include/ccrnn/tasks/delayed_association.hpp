@@ -31,6 +31,8 @@ class DelayedAssociation {
   /// noise-free).
   template <class S>
   Batch<S> make_batch(const std::vector<int>& cue_values, Rng* noise_rng) const;
+  /// n random trials: their cues, then their noise, from rng.
+  Batch<float> draw(Rng& rng, Index n) const;
 
  private:
   DelayedAssociationConfig config_;

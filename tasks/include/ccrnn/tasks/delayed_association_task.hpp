@@ -12,13 +12,9 @@
 
 namespace ccrnn::tasks {
 
-struct DelayedAssociationRunConfig : ExperimentConfig {
+struct DelayedAssociationRunConfig : LoopRunConfig {
   DelayedAssociationRunConfig();  // the reference's defaults (FORWARD_MODEL.md sections 2-5)
   DelayedAssociationConfig task;
-  LoopTaskSettings loop;
-  Index train_size = 1000;      // fresh training trials per epoch
-  Index validation_size = 200;  // validation trials (drawn once per seed)
-  Index test_size = 1000;       // test trials (drawn once per seed)
 };
 
 std::unique_ptr<Task> make_delayed_association_task(const DelayedAssociationRunConfig& config = {});

@@ -33,6 +33,8 @@ class EvidenceAccumulation {
   /// A batch of those trials: the label at the last step only; noise from noise_rng (null: noise-free).
   template <class S>
   Batch<S> make_batch(const std::vector<Eigen::MatrixXd>& puffs, Rng* noise_rng) const;
+  /// n random trials: their puffs, then their noise, from rng.
+  Batch<float> draw(Rng& rng, Index n) const;
 
  private:
   EvidenceAccumulationConfig config_;

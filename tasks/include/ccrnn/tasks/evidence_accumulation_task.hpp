@@ -11,13 +11,9 @@
 
 namespace ccrnn::tasks {
 
-struct EvidenceAccumulationRunConfig : ExperimentConfig {
+struct EvidenceAccumulationRunConfig : LoopRunConfig {
   EvidenceAccumulationRunConfig();  // the reference's defaults (FORWARD_MODEL.md sections 2-5)
   EvidenceAccumulationConfig task;
-  LoopTaskSettings loop;
-  Index train_size = 800;       // fresh training trials per epoch (the reference: 1000, 20% held out)
-  Index validation_size = 200;  // validation trials (drawn once per seed)
-  Index test_size = 1000;       // test trials (drawn once per seed)
 };
 
 std::unique_ptr<Task> make_evidence_accumulation_task(const EvidenceAccumulationRunConfig& config = {});

@@ -15,6 +15,15 @@ struct LoopTaskSettings {
   bool ablation_profile = false;  // test with the cerebellum ablated from each of ~10 steps (loop_task_run.hpp)
 };
 
+/// The configuration of every loop task: the shared tree, the loop's settings and the trial counts (each
+/// task adds its own data settings).
+struct LoopRunConfig : ExperimentConfig {
+  LoopTaskSettings loop;
+  Index train_size = 1000;      // fresh training trials per epoch
+  Index validation_size = 200;  // validation trials (drawn once per seed)
+  Index test_size = 1000;       // test trials (drawn once per seed)
+};
+
 /// The reference's defaults shared by every loop task (FORWARD_MODEL.md sections 2-4): a leaky tanh cortex
 /// (N = 50, alpha = 0.1), the forward cerebellum (M = 1000, one layer, tau = 3), Adam(1e-3, 0.9, 0.98,
 /// 1e-9), no clipping (the reference's clip setting never reaches its trainer: open question 7), batch 10.

@@ -21,10 +21,10 @@ class LoopTask : public Task {
   /// trains by LoopTrainer), then opens section "Task" for the task's own settings.
   void bind_loop_task_settings(ExperimentConfig& config, LoopTaskSettings& loop);
   /// train_size, val_size, test_size (after the task's own settings).
-  void bind_trial_sizes(Index& train_size, Index& validation_size, Index& test_size);
+  void bind_trial_sizes(LoopRunConfig& config);
   /// Checks the loop settings, the noise, the trial length and the sizes (SettingError).
-  void validate_loop_task(const ExperimentConfig& config, const LoopTaskSettings& loop, const std::vector<ModelKind>& models,
-                          double noise, Index length, Index train_size, Index validation_size, Index test_size) const;
+  void validate_loop_task(const LoopRunConfig& config, const std::vector<ModelKind>& models, double noise,
+                          Index length) const;
 };
 
 }  // namespace ccrnn::tasks

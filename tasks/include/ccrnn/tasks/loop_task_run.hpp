@@ -22,16 +22,23 @@ class LoopTrials {
   virtual double error(const Matrix<float>& outputs, const Batch<float>& batch) const = 0;
 };
 
-/// Trials per epoch (fresh), in the validation set and in the test set.
-struct LoopRunSizes {
-  Index train = 1000;
-  Index validation = 200;
-  Index test = 1000;
-};
-
 /// The fraction of samples whose readout argmax at the last step is not their label there (classification
 /// tasks that are scored at the trial's end).
 double last_step_error(const Matrix<float>& outputs, const Batch<float>& batch);
+
+/// The trials of a classification task scored at the trial's end: Data::draw(rng, n) makes them.
+template <class Data>
+class LastStepTrials final : public LoopTrials {
+ public:
+  explicit LastStepTrials(const Data& data) : data_(data) {}
+  Batch<float> draw(Rng& rng, Index n) const override { return data_.draw(rng, n); }
+  double error(const Matrix<float>& outputs, const Batch<float>& batch) const override {
+    return last_step_error(outputs, batch);
+  }
+
+ private:
+  Data data_;
+};
 
 /// ablation_profile: the error with the cerebellum ablated from step k, for k = 0, s, 2s, ... < L
 /// (s = ceil(L / 10)) and k = L (never ablated): k in row 0, the error in row 1.
@@ -39,9 +46,10 @@ inline constexpr int ablation_profile_points = 10;
 
 class LoopTaskRun : public TaskRun {
  public:
-  /// trials must outlive the run (the task owns them).
-  LoopTaskRun(const LoopTrials& trials, const LoopTaskSettings& loop, const LoopRunSizes& sizes,
-              const ExperimentConfig& config, std::uint64_t seed);
+  /// trials must outlive the run (the task owns them); task_config gives the loop settings and trial counts,
+  /// config the run's configuration (Task::run_config).
+  LoopTaskRun(const LoopTrials& trials, const LoopRunConfig& task_config, const ExperimentConfig& config,
+              std::uint64_t seed);
 
   Model<float>& model() override { return model_; }
   Index begin_epoch(int epoch) override;
@@ -61,7 +69,7 @@ class LoopTaskRun : public TaskRun {
 
   const LoopTrials& trials_;
   LoopTaskSettings loop_;
-  LoopRunSizes sizes_;
+  Index train_size_, validation_size_, test_size_;
   Model<float> model_;
   Index batch_size_;
   Rng data_rng_;
