@@ -126,8 +126,8 @@ def analyse(claim, runs):
         flat = len(steps) <= 2 or np.std(means[:-1]) == 0  # no trend to measure
         trend = np.nan if flat else np.corrcoef(steps[:-1], means[:-1])[0, 1]
         checks += [
-            (f"{title}: the loop learns and the cortex fails without it ({metric} {fmt(loop.mean, loop.sem)} against "
-             f"{fmt(loop.ref_mean, loop.ref_sem)}, p = {fmt_p(loop.p)})", better and loop.significant()),
+            (f"{title}: the loop learns the task better than the cortex without it ({metric} {fmt(loop.mean, loop.sem)} "
+             f"against {fmt(loop.ref_mean, loop.ref_sem)}, p = {fmt_p(loop.p)})", better and loop.significant()),
             (f"{title}: ablating the cerebellum from step 0 collapses the behaviour ({fmt(ablated.mean, ablated.sem)}, "
              f"no feedback {fmt(ablated.ref_mean, ablated.ref_sem)})",
              abs(ablated.mean - loop.mean) > abs(ablated.mean - loop.ref_mean)),
