@@ -4,6 +4,21 @@
 
 namespace ccrnn::tasks {
 
+void set_reference_loop_defaults(ExperimentConfig& c) {
+  c.model.cell = CellType::leaky_tanh;
+  c.model.leak = 0.1;
+  c.model.hidden_size = 50;
+  c.model.forward.hidden_size = 1000;
+  c.model.forward.layers = 1;
+  c.model.forward.tau = 3;
+  c.trainer.optimizer.lr = 1e-3;
+  c.trainer.optimizer.beta1 = 0.9;
+  c.trainer.optimizer.beta2 = 0.98;
+  c.trainer.optimizer.eps = 1e-9;
+  c.trainer.clip = 0.0;
+  c.batch_size = 10;
+}
+
 void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop) {
   ForwardCerebellumConfig& f = c.model.forward;
   s.section("Loop (the forward-model cerebellum, docs/forward-model.md)");
@@ -13,6 +28,8 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
                "fixed (only readout and cerebellum learn), input (also W_ih incl. the cerebellar columns) or all "
                "(every cortical weight, BPTT through the trial)");
   s.add("ablate_from", &loop.ablate_from, "evaluations also report the model with the cerebellar output zero from this step on");
+  s.add("ablation_profile", &loop.ablation_profile,
+        "also test with the cerebellar output zero from step k on, for about 10 steps k from 0 to L (array ablation_profile)");
   s.add("loop_recordings", &loop.record, "store per-step recordings of the test conditions (c_t, granules, target, cortex)");
   s.cerebellar(true);
   s.add("cerebellum_hidden", &f.hidden_size, "granule cells M per cerebellar layer");
@@ -48,6 +65,9 @@ void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const 
   if (f.tau >= length)
     throw SettingError("--tau " + std::to_string(f.tau) + " must be shorter than the trial (" + std::to_string(length) + " steps)");
   require_at_least("ablate_from", static_cast<double>(loop.ablate_from), 0);
+  if (loop.ablate_from >= length)
+    throw SettingError("--ablate-from " + std::to_string(loop.ablate_from) + " is not a step of the trial (L = " +
+                       std::to_string(length) + ")");
   Index pons = 0;
   for (const char* name : {"pons_cortex", "pons_readout", "pons_input", "pons_target"}) {
     const Index k = std::get<std::int64_t>(s.find(name)->value());

@@ -140,4 +140,15 @@ std::string RunState::checksum() const {
   return f.hex();
 }
 
+void save_optimizer(RunState& state, const std::string& name, const Optimizer<float>& optimizer) {
+  state.put_floats(name + "/first", optimizer.first_moments());
+  state.put_floats(name + "/second", optimizer.second_moments());
+  state.put_integer(name + "/steps", optimizer.steps());
+}
+
+void restore_optimizer(const RunState& state, const std::string& name, Optimizer<float>& optimizer) {
+  const Index n = optimizer.first_moments().size();
+  optimizer.restore(state.floats(name + "/first", n), state.floats(name + "/second", n), state.integer(name + "/steps"));
+}
+
 }  // namespace ccrnn::tasks

@@ -3,7 +3,10 @@
 // checkpoint of another run, or a damaged one, is refused with a message naming the file and the difference.
 #include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/delayed_association_task.hpp>
+#include <ccrnn/tasks/evidence_accumulation_task.hpp>
 #include <ccrnn/tasks/line_drawing_task.hpp>
+#include <ccrnn/tasks/loop_drawing_task.hpp>
 #include <ccrnn/tasks/procedural_digits.hpp>
 #include <ccrnn/tasks/run_loop.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
@@ -168,6 +171,35 @@ TEST_CASE("checkpoint: sequential MNIST (class and line targets) and trials resu
   const auto trials = make_trials_task(trials_config, std::make_shared<const TrialsData>(task->export_trials()));
   trials->prepare({ModelKind::ccrnn});
   check_resume(*trials, ModelKind::ccrnn, 3, 2, 3);
+}
+
+TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's optimizer and data stream)", "[checkpoint][loop]") {
+  // Small loop models; the lesion from epoch 3 changes what learns mid-run, the profile adds test arrays.
+  const auto shrink = [](auto config) {
+    config.model.hidden_size = 10;
+    config.model.forward.hidden_size = 30;
+    config.epochs = 4;
+    config.train_size = 20;
+    config.validation_size = 10;
+    config.test_size = 10;
+    config.loop.ablation_profile = true;
+    return config;
+  };
+  LoopDrawingRunConfig draw = shrink(LoopDrawingRunConfig{});
+  draw.loop.record = true;
+  SECTION("lesion") { draw.trainer.lesion_epoch = 3; }
+  SECTION("no lesion") {}
+  EvidenceAccumulationRunConfig evidence = shrink(EvidenceAccumulationRunConfig{});
+  evidence.task.length = 12;
+  const std::unique_ptr<Task> tasks[] = {make_loop_drawing_task(draw), make_evidence_accumulation_task(evidence),
+                                         make_delayed_association_task(shrink(DelayedAssociationRunConfig{}))};
+  for (const auto& task : tasks) {
+    task->prepare({ModelKind::crnn, ModelKind::ccrnn});
+    for (ModelKind kind : {ModelKind::crnn, ModelKind::ccrnn}) {
+      INFO(task->name() << " " << to_string(kind));
+      check_resume(*task, kind, 5, 2, 4);
+    }
+  }
 }
 
 TEST_CASE("checkpoint: captioning resumes bit for bit, the selected epoch's model and dropout included", "[checkpoint][caption]") {

@@ -42,6 +42,9 @@ class LoopTrainer {
   /// The ranges of model.params that learn in the current epoch.
   const std::vector<Range>& trainable() const { return trainable_; }
   const LoopTrace<S>& trace() const { return trace_; }
+  /// Its optimizer (over the whole ParamSet; only the trainable ranges move), for checkpoints.
+  Optimizer<S>& optimizer() { return optimizer_; }
+  const Optimizer<S>& optimizer() const { return optimizer_; }
 
  private:
   Model<S>& model_;

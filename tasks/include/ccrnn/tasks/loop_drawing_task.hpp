@@ -10,13 +10,9 @@
 
 namespace ccrnn::tasks {
 
-struct LoopDrawingRunConfig : ExperimentConfig {
+struct LoopDrawingRunConfig : LoopRunConfig {
   LoopDrawingRunConfig();  // the reference's defaults (FORWARD_MODEL.md sections 2-5)
   LoopDrawingConfig task;
-  LoopTaskSettings loop;
-  Index train_size = 1000;      // fresh training trials per epoch
-  Index validation_size = 200;  // validation trials (drawn once per seed)
-  Index test_size = 1000;       // test trials (drawn once per seed)
 };
 
 std::unique_ptr<Task> make_loop_drawing_task(const LoopDrawingRunConfig& config = {});

@@ -7,6 +7,7 @@
 #include <ccrnn/core/types.hpp>
 #include <ccrnn/io/hdf5_file.hpp>
 #include <ccrnn/tasks/run_record.hpp>
+#include <ccrnn/train/optimizers.hpp>
 
 #include <cstdint>
 #include <map>
@@ -65,5 +66,10 @@ class RunState {
  private:
   std::map<std::string, ResultArray> items_;
 };
+
+/// An optimizer's moments and step count under name/first, name/second, name/steps; and back (the sizes
+/// must match: CheckpointError otherwise).
+void save_optimizer(RunState& state, const std::string& name, const Optimizer<float>& optimizer);
+void restore_optimizer(const RunState& state, const std::string& name, Optimizer<float>& optimizer);
 
 }  // namespace ccrnn::tasks
