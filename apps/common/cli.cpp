@@ -94,8 +94,15 @@ std::uint64_t parse_positive(const std::string& text, const std::string& whole) 
 std::vector<std::uint64_t> parse_seeds(const std::string& text) {
   const bool is_list = text.find_first_of(",-") != std::string::npos;
   std::vector<std::uint64_t> seeds;
+  // Checked before the list is built: "1-100000000000" must not allocate 800 GB.
+  const auto check_count = [&](std::uint64_t count) {
+    if (count > max_seeds)
+      throw UsageError("--seeds '" + text + "' asks for " + std::to_string(count) + " seeds; at most " +
+                       std::to_string(max_seeds) + " per command");
+  };
   if (!is_list) {
     const std::uint64_t count = parse_positive(text, text);
+    check_count(count);
     for (std::uint64_t s = 1; s <= count; ++s) seeds.push_back(s);
     return seeds;
   }
@@ -110,6 +117,7 @@ std::vector<std::uint64_t> parse_seeds(const std::string& text) {
       last = parse_positive(item.substr(dash + 1), text);
       if (last < first) throw UsageError("--seeds: empty range '" + item + "'");
     }
+    check_count(seeds.size() + (last - first + 1));
     for (std::uint64_t s = first; s <= last; ++s) {
       if (!seen.insert(s).second) throw UsageError("--seeds: seed " + std::to_string(s) + " is listed twice");
       seeds.push_back(s);
