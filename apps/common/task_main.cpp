@@ -2,6 +2,7 @@
 
 #include "run_attributes.hpp"
 #include "settings_options.hpp"
+#include "signals.hpp"
 #include "summary_table.hpp"
 
 #include <ccrnn/core/parallel.hpp>
@@ -100,6 +101,7 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     return exit_failure;
   }
 
+  interrupt_on_signals();
   try {
     struct Job {
       tasks::ModelKind kind;
@@ -145,6 +147,10 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     print_summary_table(models, scalars_by_model(records), task->summary_columns(), task->primary_scalar(), seeds.size());
     std::printf("results: %s\n", run_options.out.c_str());
     return exit_ok;
+  } catch (const Interrupted& e) {  // the atomic output removes its temporary file: nothing half-written
+    std::cerr << "\n" << program << ": " << e.what() << "; nothing written to " << run_options.out
+              << " (run the same command again to start over)\n";
+    return e.exit_code();
   } catch (const std::exception& e) {
     std::cerr << "\n" << program << ": error: " << e.what() << "\n";
     return exit_failure;
