@@ -53,8 +53,8 @@ for reader in "${readers[@]}"; do
     status=FINDING
     failed=1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
-  speed=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1)
+  runs=$(grep -o 'stat::number_of_executed_units:[[:space:]]*[0-9]*' "$log" | awk '{print $2}' | tail -1)
+  speed=$(grep -o 'stat::average_exec_per_sec:[[:space:]]*[0-9]*' "$log" | awk '{print $2}' | tail -1)
   printf 'fuzz %-18s %-7s %10s inputs %7s exec/s  corpus %5s files  (%s)\n' "$reader" "$status" "${runs:-?}" \
     "${speed:-?}" "$(ls "$corpus" | wc -l)" "$log"
   if [[ $status == FINDING ]]; then grep -E "ERROR|finding|runtime error|SUMMARY|Test unit written" "$log" | head -8 >&2; fi

@@ -24,7 +24,7 @@ def refused(path, *fragments):
 def test_text_that_is_not_utf8(tmp_path):
     path = tmp_path / "r.h5"
     with task_file(path) as f:
-        f.attrs["model"] = np.bytes_(b"\xe7\xb1\xb1")
+        f.attrs["model"] = np.bytes_(b"\xff\xfe")
     refused(path, "attribute 'model'", "not UTF-8")
 
 
