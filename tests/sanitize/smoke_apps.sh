@@ -27,17 +27,17 @@ expect() {
 }
 
 tiny=(--epochs 1 --seeds 1 --quiet)
-lines=(--train-size 40 --val-size 10 --test-repeats 1 --hidden 8 --cerebellum-hidden 16)
+lines=(--train-size 40 --val-size 10 --test-repeats 1 --hidden 8 --batch 10)
 digits=(--train-size 40 --val-size 10 --batch 10 --hidden 8 --cerebellum-hidden 16)
 
 for exe in linedraw/ccrnn-linedraw seqmnist/ccrnn-seqmnist caption/ccrnn-caption train/ccrnn-train sweep/ccrnn-sweep \
            report/ccrnn-report make_digits/ccrnn-make-digits make_scenes/ccrnn-make-scenes; do
   expect 0 "$apps/$exe" --help
 done
-expect 0 "$apps/train/ccrnn-train" --version
+expect 0 "$apps/linedraw/ccrnn-linedraw" --version
 
 # line drawing: a run, refusals, a config file, divergence
-expect 0 "$apps/linedraw/ccrnn-linedraw" "${tiny[@]}" "${lines[@]}" --out ld.h5
+expect 0 "$apps/linedraw/ccrnn-linedraw" "${tiny[@]}" "${lines[@]}" --cerebellum-hidden 16 --out ld.h5
 expect 2 "$apps/linedraw/ccrnn-linedraw" "${tiny[@]}" "${lines[@]}" --out ld.h5          # exists
 expect 2 "$apps/linedraw/ccrnn-linedraw" --hidden 0 --out x.h5
 expect 2 "$apps/linedraw/ccrnn-linedraw" --hidden 1000000000 --out x.h5
@@ -45,7 +45,7 @@ expect 2 "$apps/linedraw/ccrnn-linedraw" --seeds 1-100000000000 --out x.h5
 expect 2 "$apps/linedraw/ccrnn-linedraw" --no-such-option
 printf 'hidden = 8\nepochs = 1\nnot a line\n' > bad.ini
 expect 2 "$apps/linedraw/ccrnn-linedraw" --config bad.ini --out x.h5
-printf 'hidden = 8\nepochs = 1\ntrain_size = 40\nval_size = 10\ntest_repeats = 1\n' > good.ini
+printf 'hidden = 8\nepochs = 1\ntrain_size = 40\nval_size = 10\ntest_repeats = 1\nbatch = 10\n' > good.ini
 expect 0 "$apps/linedraw/ccrnn-linedraw" --config good.ini --seeds 1 --model crnn --quiet --out ini.h5
 expect 1 "$apps/linedraw/ccrnn-linedraw" "${tiny[@]}" "${lines[@]}" --model crnn --optimizer sgd --lr 1e30 --clip 0 --out div.h5
 
@@ -80,7 +80,7 @@ else
 fi
 
 # sweep: a grid, one diverging run (recorded as failed: exit 1), then the report of both
-expect 0 "$apps/sweep/ccrnn-sweep" --task linedraw --grid T=1,2 --seeds 1 --threads 1 --quiet "${lines[@]}" --epochs 1 --out sw.h5
+expect 0 "$apps/sweep/ccrnn-sweep" --task linedraw --grid T=1,2 --seeds 1 --threads 1 --quiet "${lines[@]}" --cerebellum-hidden 16 --epochs 1 --out sw.h5
 expect 1 "$apps/sweep/ccrnn-sweep" --task linedraw --grid lr=0.01,1e30 --grid model=crnn --seeds 1 --threads 1 --quiet \
   "${lines[@]}" --epochs 1 --optimizer sgd --clip 0 --out swd.h5
 expect 2 "$apps/sweep/ccrnn-sweep" --task linedraw --grid nonsense=1,2 --out x.h5
