@@ -1,5 +1,7 @@
 #include "run_attributes.hpp"
 
+#include "checkpoint_options.hpp"
+
 #include <ccrnn/core/matmul.hpp>
 #include <ccrnn/tasks/run_record.hpp>
 #include <ccrnn/version.hpp>
@@ -22,7 +24,7 @@ std::vector<std::string> write_run_attributes(io::Group& group, const po::variab
   for (const auto& [key, entry] : vm) {
     if (key == "help" || key == "version") continue;
     std::string name = tasks::Settings::snake(key);
-    if (settings.find(name) != nullptr) continue;
+    if (settings.find(name) != nullptr || is_checkpoint_option(name)) continue;
     const auto& value = entry.value();
     if (const auto* i = boost::any_cast<int>(&value)) group.set_attr(name, static_cast<std::int64_t>(*i));
     else if (const auto* l = boost::any_cast<long>(&value)) group.set_attr(name, static_cast<std::int64_t>(*l));

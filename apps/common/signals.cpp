@@ -1,37 +1,35 @@
 #include "signals.hpp"
 
-#include <ccrnn/core/interrupt.hpp>
-
+#include <atomic>
 #include <csignal>
-#include <cstring>
 
 namespace ccrnn::apps {
 
 namespace {
 
-volatile std::sig_atomic_t pending_signal = 0;
+std::atomic<int> pending_signal{0};
 
-extern "C" void record_signal(int signal) {
-  pending_signal = signal;
-  std::signal(signal, SIG_DFL);  // a second Ctrl-C ends the process at once
+extern "C" void on_signal(int signal) {
+  if (pending_signal.exchange(signal) != 0) {  // the second one: stop waiting for the checkpoints
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+  }
 }
 
 void throw_if_signalled() {
-  if (const int signal = pending_signal) throw Interrupted(signal);
+  if (const int signal = pending_signal.load()) throw Interrupted(signal);
 }
 
 }  // namespace
 
-Interrupted::Interrupted(int signal)
-    : std::runtime_error(std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : strsignal(signal))),
-      signal_(signal) {}
-
-void interrupt_on_signals() {
-  std::signal(SIGINT, record_signal);
-  std::signal(SIGTERM, record_signal);
+void install_interrupt_signals() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   set_interrupt_check(throw_if_signalled);
 }
 
-int received_signal() { return pending_signal; }
+int received_signal() { return pending_signal.load(); }
+
+int interrupted_exit_code(const Interrupted& interrupted) { return 128 + interrupted.signal(); }
 
 }  // namespace ccrnn::apps

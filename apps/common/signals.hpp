@@ -1,29 +1,19 @@
 #pragma once
 // SIGINT and SIGTERM (Ctrl-C, a cluster's pre-emption) end a run cleanly: the handler only records the
-// signal; the training loops notice it at their next batch (ccrnn::check_interrupt) and unwind with
-// Interrupted, so that atomic outputs remove their temporary files and a sweep keeps every finished run.
-// A second signal while the first is being handled terminates at once (the default action).
-#include <stdexcept>
-#include <string>
+// signal; the training loops notice it at their next iteration (ccrnn::check_interrupt) and unwind with
+// ccrnn::Interrupted, so that each run writes its checkpoint (when it keeps one), atomic outputs remove
+// their temporary files and a sweep keeps every finished run. A second signal ends the process at once.
+#include <ccrnn/core/interrupt.hpp>
 
 namespace ccrnn::apps {
 
-/// Thrown out of a run by check_interrupt() after SIGINT or SIGTERM.
-class Interrupted : public std::runtime_error {
- public:
-  explicit Interrupted(int signal);
-  int signal() const { return signal_; }
-  /// The conventional exit code of a program ended by this signal: 128 + its number (130, 143).
-  int exit_code() const { return 128 + signal_; }
+/// From now on SIGINT and SIGTERM make ccrnn::check_interrupt() throw ccrnn::Interrupted.
+void install_interrupt_signals();
 
- private:
-  int signal_;
-};
-
-/// Installs the handlers for SIGINT and SIGTERM and the interrupt check that throws Interrupted.
-void interrupt_on_signals();
-
-/// The signal received since interrupt_on_signals() (0: none).
+/// The signal received since install_interrupt_signals() (0: none).
 int received_signal();
+
+/// 128 + the signal, as a shell reports a process ended by it (130, 143).
+int interrupted_exit_code(const Interrupted& interrupted);
 
 }  // namespace ccrnn::apps

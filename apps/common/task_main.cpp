@@ -1,5 +1,7 @@
 #include "task_main.hpp"
 
+#include "checkpoint_options.hpp"
+#include "process_memory.hpp"
 #include "run_attributes.hpp"
 #include "settings_options.hpp"
 #include "signals.hpp"
@@ -51,26 +53,68 @@ po::options_description describe_runs(RunOptions& o) {
   return d;
 }
 
+std::string without_h5(std::string path) {
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".h5") == 0) path.resize(path.size() - 3);
+  return path;
+}
+
 std::string side_file_path(const std::string& out, const std::string& model, std::uint64_t seed,
                            const std::string& suffix) {
-  std::string stem = out;
-  if (stem.size() > 3 && stem.compare(stem.size() - 3, 3, ".h5") == 0) stem.resize(stem.size() - 3);
-  return stem + "." + model + ".seed" + std::to_string(seed) + "." + suffix;
+  return without_h5(out) + "." + model + ".seed" + std::to_string(seed) + "." + suffix;
+}
+
+struct Job {
+  tasks::ModelKind kind;
+  std::uint64_t seed;
+};
+
+/// Each run's checkpoint file: <dir>/<model>.seed<k>.h5.
+std::string checkpoint_path(const CheckpointSettings& c, const Job& job) {
+  return (std::filesystem::path(c.directory) / (std::string(tasks::to_string(job.kind)) + ".seed" + std::to_string(job.seed) + ".h5")).string();
+}
+
+/// Reads every existing checkpoint before any run starts, so that one of another configuration, or a
+/// corrupt one, is refused at once (tasks::CheckpointError).
+void check_checkpoints(const tasks::Task& task, const CheckpointSettings& c, const std::vector<Job>& jobs) {
+  if (!c.enabled() || c.restart) return;
+  for (const Job& job : jobs) {
+    const std::string path = checkpoint_path(c, job);
+    if (std::filesystem::exists(path)) tasks::read_checkpoint(path, tasks::checkpoint_identity(task, std::string(tasks::to_string(job.kind)), job.seed));
+  }
+}
+
+/// After --out is written: the runs' checkpoints, and their directory when that is left empty.
+void remove_checkpoints(const CheckpointSettings& c, const std::vector<Job>& jobs) {
+  if (!c.enabled() || c.keep) return;
+  std::error_code ignored;
+  for (const Job& job : jobs) {
+    const std::filesystem::path path = checkpoint_path(c, job);
+    std::filesystem::remove(path, ignored);
+    // Temporary files of checkpoints whose writing a kill -9 cut short (<file>.tmp.<pid>).
+    const std::string temporary = path.filename().string() + ".tmp.";
+    for (const auto& entry : std::filesystem::directory_iterator(c.directory, ignored))
+      if (entry.path().filename().string().rfind(temporary, 0) == 0) std::filesystem::remove(entry.path(), ignored);
+  }
+  std::filesystem::remove(c.directory, ignored);  // only when empty
 }
 
 }  // namespace
 
 int run_task_main(int argc, char** argv, const std::string& program, const std::string& task_name) {
+  keep_freed_memory();
   const std::unique_ptr<tasks::Task> task = tasks::make_task(task_name);
   RunOptions run_options;
   run_options.seeds = task->default_seeds();
   run_options.out = "results/" + task->name() + ".h5";
+  CheckpointSettings checkpoints;
   po::options_description description = describe_settings(task->settings());
   description.add(describe_runs(run_options));
+  description.add(describe_checkpoints(checkpoints, true));
   po::variables_map vm;
   std::vector<std::string> models;
   std::vector<tasks::ModelKind> kinds;
   std::vector<std::uint64_t> seeds;
+  std::vector<Job> jobs;
   std::optional<io::AtomicOutput> output;
   try {
     if (!parse_options(argc, argv, program, task->summary(), description, vm)) return exit_ok;
@@ -78,6 +122,8 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     kinds = model_kinds(models);
     seeds = parse_seeds(run_options.seeds);
     if (run_options.threads < 0) throw UsageError("--threads must be >= 0");
+    require_at_least("checkpoint-every", checkpoints.every, 0);
+    if (checkpoints.directory.empty()) checkpoints.directory = without_h5(run_options.out) + ".checkpoint";
     apply_settings(task->settings(), vm);
     prepare_task(*task, kinds);
     if (!run_options.export_trials.empty()) {
@@ -93,6 +139,9 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
           if (!run_options.overwrite && std::filesystem::exists(path))
             throw UsageError(path + " exists; pass --overwrite to replace it");
         }
+    for (auto k : kinds)
+      for (auto s : seeds) jobs.push_back({k, s});
+    check_checkpoints(*task, checkpoints, jobs);
   } catch (const UsageError& e) {
     std::cerr << program << ": " << e.what() << "\nTry '" << program << " --help'.\n";
     return exit_usage;
@@ -101,15 +150,8 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     return exit_failure;
   }
 
-  interrupt_on_signals();
+  install_interrupt_signals();
   try {
-    struct Job {
-      tasks::ModelKind kind;
-      std::uint64_t seed;
-    };
-    std::vector<Job> jobs;
-    for (auto k : kinds)
-      for (auto s : seeds) jobs.push_back({k, s});
     std::vector<tasks::RunRecord> records(jobs.size());
     const int threads = run_options.threads > 0 ? run_options.threads : available_threads();
     if (!run_options.quiet)
@@ -119,10 +161,17 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     parallel_for_each_run(static_cast<long>(jobs.size()), threads, [&](long i) {
       const Job& job = jobs[static_cast<std::size_t>(i)];
       tasks::RunRecord& record = records[static_cast<std::size_t>(i)];
+      tasks::CheckpointOptions checkpoint = checkpoints.for_run(checkpoint_path(checkpoints, job));
+      checkpoint.on_resume = [&](int epoch) {
+        for (int e = 0; e < epoch; ++e) progress.epoch_done();
+        if (!run_options.quiet)
+          std::fprintf(stderr, "%s seed %llu: resuming after epoch %d from %s\n", tasks::to_string(job.kind),
+                       static_cast<unsigned long long>(job.seed), epoch, checkpoint.path.c_str());
+      };
       record = tasks::run_task(*task, job.kind, job.seed, [&](const tasks::EpochReport&) {
         progress.epoch_done();
         return true;
-      });
+      }, checkpoint);
       progress.run_done(task->describe_run(record));
     });
     progress.finish();
@@ -138,6 +187,7 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
       file.close();
     }
     output->commit();
+    remove_checkpoints(checkpoints, jobs);
     for (const auto& record : records)
       for (const auto& side : record.side_files) {
         const std::string path = side_file_path(run_options.out, record.model, record.seed, side.suffix);
@@ -148,9 +198,12 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     std::printf("results: %s\n", run_options.out.c_str());
     return exit_ok;
   } catch (const Interrupted& e) {  // the atomic output removes its temporary file: nothing half-written
-    std::cerr << "\n" << program << ": " << e.what() << "; nothing written to " << run_options.out
-              << " (run the same command again to start over)\n";
-    return e.exit_code();
+    std::cerr << "\n" << program << ": " << e.what() << "; nothing written to " << run_options.out;
+    if (checkpoints.enabled())
+      std::cerr << "; each run's last completed epoch is in " << checkpoints.directory << "; run the same command again to resume\n";
+    else
+      std::cerr << " (run the same command again to start over; --checkpoint-every N keeps the epochs done)\n";
+    return interrupted_exit_code(e);
   } catch (const std::exception& e) {
     std::cerr << "\n" << program << ": error: " << e.what() << "\n";
     return exit_failure;

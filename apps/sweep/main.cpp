@@ -3,6 +3,8 @@
 #include "job_counter.hpp"
 #include "part_store.hpp"
 
+#include "../common/checkpoint_options.hpp"
+#include "../common/process_memory.hpp"
 #include "../common/report.hpp"
 #include "../common/run_attributes.hpp"
 #include "../common/settings_options.hpp"
@@ -20,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -45,6 +48,7 @@ struct SweepOptions {
   bool quiet = false;
   bool dry_run = false;
   bool no_weights = false;
+  CheckpointSettings checkpoints;
 };
 
 po::options_description describe(SweepOptions& o) {
@@ -65,6 +69,7 @@ po::options_description describe(SweepOptions& o) {
       ("dry-run", po::bool_switch(&o.dry_run), "list the runs and exit")
       ("no-weights", po::bool_switch(&o.no_weights), "leave the trained parameters out of the runs' results")
       ("quiet", po::bool_switch(&o.quiet), "no progress output");
+  d.add(describe_checkpoints(o.checkpoints, false));
   return d;
 }
 
@@ -72,7 +77,9 @@ const char* summary =
     "Runs a grid over any task options x models x seeds, in parallel over threads and, when started by\n"
     "mpirun, over MPI ranks (dynamic load balancing; results bit-identical to a local run). Finished runs\n"
     "are kept in <out>.parts/ as they complete: re-running the same command after an interruption (even\n"
-    "kill -9) resumes and loses nothing; the directory is removed once <out> is written. Summarise the\n"
+    "kill -9) resumes and loses nothing; the directory is removed once <out> is written. With\n"
+    "--checkpoint-every N an unfinished run resumes from its checkpoint there (<out>.parts/run_<k>.checkpoint.h5)\n"
+    "instead of from epoch 0, and SIGINT/SIGTERM write every running run's checkpoint before exiting. Summarise the\n"
     "results with ccrnn-report <out>.\n\n"
     "Example: ccrnn-sweep --task linedraw --grid T=1,2,5,10 --grid model=crnn,ccrnn --seeds 10 --epochs 100\n"
     "Task options: ccrnn-sweep --task <task> --help, or the task executable's --help.";
@@ -169,6 +176,7 @@ Parsed parse(int argc, char** argv) {
   if (o.seeds.empty()) o.seeds = probe->default_seeds();
   if (o.out.empty()) o.out = "results/sweep_" + o.task + ".h5";
   require_at_least("threads", o.threads, 0);
+  require_at_least("checkpoint-every", o.checkpoints.every, 0);
   for (const auto& token : passthrough)
     if (token == "--model" || token == "--seeds" || token == "--out")
       throw UsageError(token + " is a sweep option here: use --grid model=... / the sweep's --seeds / --out");
@@ -248,6 +256,12 @@ void write_failed_part(const PartStore& store, const SweepRun& run, const Prepar
   out.commit();
 }
 
+/// A run's checkpoint beside its part: "<dir>/run_00017.checkpoint.h5".
+std::string checkpoint_path(const PartStore& store, const SweepRun& run) {
+  std::string path = store.part_path(run.index);
+  return path.substr(0, path.size() - 3) + ".checkpoint.h5";
+}
+
 /// Rank 0, after every run has its part: one file with every run under /runs.
 void merge(const Parsed& p, const PartStore& store, io::AtomicOutput& output) {
   const SweepPlan& plan = p.plan;
@@ -287,6 +301,7 @@ void merge(const Parsed& p, const PartStore& store, io::AtomicOutput& output) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_freed_memory();
   std::unique_ptr<MpiSession> mpi;
   try {
     mpi = std::make_unique<MpiSession>(argc, argv);
@@ -353,7 +368,7 @@ int main(int argc, char** argv) {
   // A run that fails (divergence, an error on its data) is recorded as failed and the others go on; SIGINT or
   // SIGTERM stops handing out runs, keeps every finished one and exits 128 + the signal (the same command
   // resumes); any other error (e.g. writing a part) stops the sweep as before.
-  interrupt_on_signals();
+  install_interrupt_signals();
   {
     JobCounter counter(mpi.get());
     Progress progress(mpi->active() ? "rank " + std::to_string(mpi->rank()) : "sweep",
@@ -377,16 +392,25 @@ int main(int argc, char** argv) {
                         run.condition.c_str(), run.condition.empty() ? "" : ")");
           try {
             const PreparedPoint& point = p.points.at(point_key(run));
+            tasks::CheckpointOptions checkpoint = p.options.checkpoints.for_run(checkpoint_path(*store, run));
+            checkpoint.on_resume = [&](int epoch) {
+              for (int e = 0; e < epoch; ++e) progress.epoch_done();
+              if (!p.options.quiet)
+                std::fprintf(stderr, "run %ld/%ld: resuming after epoch %d from %s\n", run.index + 1, total, epoch,
+                             checkpoint.path.c_str());
+            };
             std::optional<tasks::RunRecord> record;
             std::string reason;
             try {
-              record = tasks::run_task(*point.task, tasks::parse_model_kind(run.model), run.seed,
-                                       [&](const tasks::EpochReport&) {
-                                         progress.epoch_done();
-                                         return true;
-                                       });
+              record = tasks::run_task(
+                  *point.task, tasks::parse_model_kind(run.model), run.seed,
+                  [&](const tasks::EpochReport&) {
+                    progress.epoch_done();
+                    return true;
+                  },
+                  checkpoint);
             } catch (const Interrupted&) {
-              throw;
+              throw;  // its checkpoint is written: the same command resumes it
             } catch (const std::exception& e) {
               reason = e.what();
             }
@@ -397,6 +421,8 @@ int main(int argc, char** argv) {
               write_failed_part(*store, run, point, reason, mpi->rank());
               progress.run_done(std::string(label) + ": FAILED, " + reason);
             }
+            std::error_code ignored;
+            std::filesystem::remove(checkpoint_path(*store, run), ignored);  // the part holds the run now
           } catch (...) {
             std::lock_guard<std::mutex> lock(failure_mutex);
             if (!failure) failure = std::current_exception();
@@ -407,10 +433,11 @@ int main(int argc, char** argv) {
       if (failure) std::rethrow_exception(failure);
       if (const int signal = received_signal()) throw Interrupted(signal);
     } catch (const Interrupted& e) {
-      std::cerr << "\n" << program << ": " << e.what() << "; finished runs are kept in " << store->directory()
+      const char* kept = p.options.checkpoints.enabled() ? "finished runs and the checkpoints of unfinished ones are" : "finished runs are";
+      std::cerr << "\n" << program << ": " << e.what() << "; " << kept << " kept in " << store->directory()
                 << "; run the same command again to resume.\n";
-      if (mpi->active()) mpi->abort(e.exit_code());
-      return e.exit_code();
+      if (mpi->active()) mpi->abort(interrupted_exit_code(e));
+      return interrupted_exit_code(e);
     } catch (const std::exception& e) {
       std::cerr << "\n" << program << ": error: " << e.what() << "\nFinished runs are kept in " << store->directory()
                 << "; run the same command again to resume.\n";

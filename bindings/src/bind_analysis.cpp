@@ -79,7 +79,10 @@ void bind_analysis(py::module_& m) {
                                                  trajectories_from(targets, "drawing_metrics targets")));
         }, py::arg("drawn"), py::arg("targets"),
         "Metrics of paired trajectories (each (L, 2)): test_error (mean squared distance), dysmetria (drawn / target "
-        "path length - 1 over moving targets; > 0 overshoot), stationary_path_length, endpoint_error.");
+        "path length - 1 over moving targets; > 0 overshoot), stationary_path_length, endpoint_error, irregularity "
+        "(path_bend(drawn) - path_bend(target) over moving targets).");
+  m.def("path_bend", [](const py::array& t) { return path_bend(matrix_from_numpy<double>(t, "path_bend").transpose()); },
+        py::arg("trajectory"), "1 - (distance between the ends) / path length of a trajectory (L, 2); 0 = straight.");
 
   m.def("paired_t_test", [](const std::vector<double>& a, const std::vector<double>& b) {
           const TTest t = paired_t_test(a, b);

@@ -14,12 +14,21 @@ namespace ccrnn::python {
 using namespace ccrnn::tasks;
 
 void bind_configs(py::module_& m) {
-  bind_enum<CellType>(m, "CellType", "Cortical cell: 'lstm', 'tanh' (Elman RNN) or 'gru'.",
-                      {{"lstm", CellType::lstm}, {"tanh", CellType::tanh}, {"gru", CellType::gru}});
+  bind_enum<CellType>(m, "CellType", "Cortical cell: 'lstm', 'tanh' (Elman RNN), 'gru' or 'leaky_tanh' (the loop's rate RNN).",
+                      {{"lstm", CellType::lstm}, {"tanh", CellType::tanh}, {"gru", CellType::gru},
+                       {"leaky_tanh", CellType::leaky_tanh}});
   bind_enum<LossKind>(m, "LossKind", "Task loss: 'mse' (regression targets) or 'cross_entropy' (class labels).",
                       {{"mse", LossKind::mse}, {"cross_entropy", LossKind::cross_entropy}});
+  bind_enum<TdReduction>(m, "TdReduction", "BP(lambda)'s TD loss over the batch: 'mean' (1/2 mean) or 'sum' (summed squares).",
+                         {{"mean", TdReduction::mean}, {"sum", TdReduction::sum}});
   bind_enum<OptimizerKind>(m, "OptimizerKind", "Optimizer: 'adam', 'rmsprop' or 'sgd' (PyTorch's update formulas).",
                            {{"adam", OptimizerKind::adam}, {"rmsprop", OptimizerKind::rmsprop}, {"sgd", OptimizerKind::sgd}});
+  bind_enum<IoLesionClip>(m, "IoLesionClip", "The IO-lesioned cerebellum and the clipping norm: 'exclude' (a clean freeze) or 'include' (the reference).",
+                          {{"exclude", IoLesionClip::exclude}, {"include", IoLesionClip::include}});
+  bind_enum<DigitTemplates>(m, "DigitTemplates", "seqMNIST digit-drawing templates: 'reference' (neuralml/ccDNI's) or 'ccrnn' (ccrnn's own).",
+                            {{"reference", DigitTemplates::reference}, {"ccrnn", DigitTemplates::ccrnn}});
+  bind_enum<CaptionEncoder>(m, "CaptionEncoder", "Caption image encoder: 'frozen_pretrained' (the reference's protocol) or 'trained' (learns from scratch).",
+                            {{"frozen_pretrained", CaptionEncoder::frozen_pretrained}, {"trained", CaptionEncoder::trained}});
   bind_enum<SeqMnistTarget>(m, "SeqMnistTarget", "What a seqMNIST network does while reading a digit: 'line', 'digit' or 'classify'.",
                             {{"line", SeqMnistTarget::line}, {"digit", SeqMnistTarget::digit}, {"classify", SeqMnistTarget::classify}});
 
@@ -66,6 +75,15 @@ void bind_configs(py::module_& m) {
       .field("train_cerebellum", &TbpttSettings::train_cerebellum, "the cerebellum learns (a Trainer sets it from the lesion schedule)")
       .done();
 
+  ConfigBinding<BpLambdaSettings>(m, "BpLambdaSettings", "BP(lambda): online synthetic gradients with eligibility traces (docs/bp-lambda.md).")
+      .field("online", &BpLambdaSettings::online, "train by BP(lambda) (windows of one step, T must be 1) instead of the DNI windows")
+      .field("lambda_", &BpLambdaSettings::lambda, "trace decay lambda in [0, 1]: 0 = one-step bootstrap (DNI), 1 = none")
+      .field("gamma", &BpLambdaSettings::gamma, "discount gamma in [0, 1] of future losses")
+      .field("train_initial_state", &BpLambdaSettings::train_initial_state, "also learn the prediction at the zero initial state (as the DNI)")
+      .field("reduction", &BpLambdaSettings::reduction, "TdReduction or 'mean' (1/2 mean, the reference) / 'sum' (squared, as the DNI)")
+      .field("update_clip", &BpLambdaSettings::update_clip, "per-step, per-tensor update norm clip (the reference: 1); 0 = off")
+      .done();
+
   ConfigBinding<TrainerConfig>(m, "TrainerConfig", "Truncated BPTT with cerebellar synthetic gradients, clipping, optimizer, lesions.")
       .field("tbptt", &TrainerConfig::tbptt, "TbpttSettings: T, sg_scale, final_injection, loss, input_grads, vectorised_cross_entropy")
       .field("optimizer", &TrainerConfig::optimizer, "OptimizerConfig")
@@ -73,6 +91,9 @@ void bind_configs(py::module_& m) {
       .field("step_per_window", &TrainerConfig::step_per_window, "an optimizer step after every window instead of every batch")
       .field("lesion_epoch", &TrainerConfig::lesion_epoch, "cerebellar lesion from this 1-based epoch on (no injection, no learning); 0 = never")
       .field("io_lesion_epoch", &TrainerConfig::io_lesion_epoch, "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never")
+      .field("io_lesion_clip", &TrainerConfig::io_lesion_clip, "IoLesionClip or 'exclude' / 'include': whether the frozen cerebellum's accumulating gradients enter the clipping norm")
+      .field("freeze_cortex", &TrainerConfig::freeze_cortex, "the cortex and readout never learn (only the cerebellum does)")
+      .field("bp_lambda", &TrainerConfig::bp_lambda, "BpLambdaSettings: BP(lambda) instead of the DNI windows when its online is True")
       .alias<Index>("truncation", [](TrainerConfig& c) -> Index& { return c.tbptt.truncation; }, "tbptt.truncation")
       .alias<double>("sg_scale", [](TrainerConfig& c) -> double& { return c.tbptt.sg_scale; }, "tbptt.sg_scale")
       .alias<bool>("final_injection", [](TrainerConfig& c) -> bool& { return c.tbptt.final_injection; }, "tbptt.final_injection")
@@ -112,6 +133,7 @@ void bind_configs(py::module_& m) {
       .field("target", &SeqMnistConfig::target, "SeqMnistTarget or 'line' / 'digit' / 'classify'")
       .field("feedback_interval", &SeqMnistConfig::feedback_interval, "drawing targets: feedback at steps t % interval == 0")
       .field("radius", &SeqMnistConfig::radius, "line target: endpoint distance from the origin")
+      .field("digit_templates", &SeqMnistConfig::digit_templates, "digit target: DigitTemplates or 'reference' / 'ccrnn'")
       .done();
 
   ConfigBinding<SeqMnistRunConfig>(m, "SeqMnistRunConfig", "One seqMNIST run; defaults are the papers' (N=30, cerebellum 300x1, T=3, Adam 1e-4, 40 epochs).")
@@ -160,6 +182,7 @@ void bind_configs(py::module_& m) {
       .field("dropout", &CaptionModelConfig::dropout, "dropout probability on the decoder's inputs (training only)")
       .field("bn_momentum", &CaptionModelConfig::bn_momentum, "batch-norm running-average momentum")
       .field("bn_eps", &CaptionModelConfig::bn_eps, "batch-norm epsilon")
+      .field("frozen_encoder", &CaptionModelConfig::frozen_encoder, "projection + batch norm fixed: running averages in training, no gradient reaches them")
       .alias<Index>("hidden_size", [](CaptionModelConfig& c) -> Index& { return c.decoder.hidden_size; }, "decoder.hidden_size")
       .alias<Index>("layers", [](CaptionModelConfig& c) -> Index& { return c.decoder.layers; }, "decoder.layers")
       .alias<CellType>("cell", [](CaptionModelConfig& c) -> CellType& { return c.decoder.cell; }, "decoder.cell")
@@ -189,6 +212,9 @@ void bind_configs(py::module_& m) {
       .field("eval_batch_size", &CaptionRunConfig::eval_batch_size, "captions or images per evaluation batch")
       .field("max_tokens", &CaptionRunConfig::max_tokens, "greedy decoding: tokens per caption at most")
       .field("bins", &CaptionRunConfig::bins, "CaptionLengthBins")
+      .field("encoder", &CaptionRunConfig::encoder, "CaptionEncoder or 'frozen_pretrained' / 'trained'")
+      .field("encoder_pretrain_epochs", &CaptionRunConfig::encoder_pretrain_epochs, "frozen_pretrained: epochs of the encoder's pre-training")
+      .field("encoder_seed", &CaptionRunConfig::encoder_seed, "frozen_pretrained: seed of the pre-training; 0 = each run's seed")
       .done();
 }
 

@@ -151,7 +151,8 @@ std::unique_ptr<Task> configured_task(const std::string& name, const py::object&
 }
 
 /// run_task with the GIL released and the Python callback called as callback(epoch, {curve: value}).
-py::dict run_and_convert(const Task& task, std::optional<ModelKind> kind, std::uint64_t seed, const py::object& callback) {
+py::dict run_and_convert(const Task& task, std::optional<ModelKind> kind, std::uint64_t seed, const py::object& callback,
+                         const CheckpointOptions& checkpoint = {}) {
   EpochCallback on_epoch;
   const std::vector<std::string> names = task.validation_curves();
   const std::string train_name = task.train_curve();
@@ -166,7 +167,7 @@ py::dict run_and_convert(const Task& task, std::optional<ModelKind> kind, std::u
   RunRecord record;
   {
     LongCall call;
-    record = run_task(task, kind, seed, on_epoch);
+    record = run_task(task, kind, seed, on_epoch, checkpoint);
   }
   return record_to_dict(record);
 }
@@ -199,12 +200,21 @@ void bind_training(py::module_& m) {
                              "(W+1, B, S) true full-BPTT gradient G_j (the last block is 0)")
       .def_property_readonly("truncated_gradients", [](const PyRecording& r) { return optional_blocks(r.recording.truncated_gradients, r.recording.batch); },
                              "(W, B, S) truncated-BPTT gradient D_j, or None")
+      .def_property_readonly("learning_signals", [](const PyRecording& r) { return optional_blocks(r.recording.learning_signals, r.recording.batch); },
+                             "BP(lambda): (L, B, S) what the cortex received at s_{t+1} in step t, l'_t + w C(s_{t+1}), or None")
+      .def_property_readonly("true_learning_signals", [](const PyRecording& r) { return optional_blocks(r.recording.true_learning_signals, r.recording.batch); },
+                             "BP(lambda): (L, B, S) its exact value l'_t + G_{t+1}, or None")
+      .def_property_readonly("td_errors", [](const PyRecording& r) { return optional_blocks(r.recording.td_errors, r.recording.batch); },
+                             "BP(lambda): (L, B, S) TD error at boundary t (zero where none was formed), or None")
       .def_property_readonly("task_loss", [](const PyRecording& r) { return r.recording.task_loss; }, "F, the sum of the window losses")
       .def("prediction_alignment", [](const PyRecording& r) { return alignment_to_dict(prediction_alignment(r.recording)); },
            "cos(C(s_j), G_j) at the window starts: dict per_sample (W, B), per_boundary (W,), mean, zero_pairs "
            "(pairs with a zero vector count as 0). Raises ValueError without predictions.")
       .def("truncated_alignment", [](const PyRecording& r) { return alignment_to_dict(truncated_alignment(r.recording)); },
-           "cos(D_j, G_j) at the window starts, as prediction_alignment.");
+           "cos(D_j, G_j) at the window starts, as prediction_alignment.")
+      .def("learning_signal_alignment", [](const PyRecording& r) { return alignment_to_dict(learning_signal_alignment(r.recording)); },
+           "BP(lambda): cos(learning signal, l'_t + G_{t+1}) at every step, as prediction_alignment. Raises ValueError "
+           "without learning signals.");
 
   py::class_<PyTrainer>(m, "Trainer", "Trains a Model batch by batch: truncated BPTT with cerebellar synthetic gradients, "
                                       "global-norm clipping and an optimizer step (per batch, or per window).")
@@ -260,7 +270,8 @@ void bind_training(py::module_& m) {
         "(with dashes) and the attributes of results files.");
 
   m.def("run", [](const std::string& name, const std::string& model, std::uint64_t seed, const py::object& callback,
-                  const py::object& data, const py::object& generator, const py::kwargs& settings) {
+                  const py::object& data, const py::object& generator, const std::string& checkpoint_path,
+                  int checkpoint_every, bool restart, const py::kwargs& settings) {
           std::unique_ptr<Task> task = task_with_data(name, data, generator);
           for (const auto& [key, value] : settings) task->settings().assign(py::str(key), setting_text(value));
           const ModelKind kind = parse_model_kind(model);
@@ -270,9 +281,15 @@ void bind_training(py::module_& m) {
             // included) serves the runs of every model.
             task->prepare({kind, ModelKind::ccrnn});
           }
-          return run_and_convert(*task, kind, seed, callback);
+          if (checkpoint_every < 0) throw py::value_error("checkpoint_every must be >= 0");
+          CheckpointOptions checkpoint;
+          checkpoint.path = checkpoint_path;
+          checkpoint.every = checkpoint_every;
+          checkpoint.restart = restart;
+          return run_and_convert(*task, kind, seed, callback, checkpoint);
         }, py::arg("task"), py::kw_only(), py::arg("model") = "ccrnn", py::arg("seed") = 1, py::arg("callback") = py::none(),
-        py::arg("data") = py::none(), py::arg("generator") = py::none(),
+        py::arg("data") = py::none(), py::arg("generator") = py::none(), py::arg("checkpoint") = "",
+        py::arg("checkpoint_every") = 0, py::arg("restart") = false,
         (std::string("One run of a registered task (float32), deterministic in (task settings, data, seed), through the "
                      "same run loop as the executables. model: 'crnn', 'ccrnn' or 'bptt'. Settings as keywords with the "
                      "names of ccrnn.task_settings(task) (e.g. T=2, cerebellum_hidden=100, epochs=20). data: a "
@@ -280,7 +297,9 @@ void bind_training(py::module_& m) {
                      "task's own. generator (trials only): generator(batch_size) returns fresh training trials each "
                      "iteration (a TrialSet, a dict of its arguments, or (inputs, targets[, mask]) with time first: "
                      "(L, B, I)); data then gives the shapes, classes and validation/test splits. callback(epoch, values): values is a dict of the epoch's training and validation "
-                     "numbers by curve name. ") +
+                     "numbers by curve name. checkpoint: a checkpoint file (docs/checkpoints.md): the run resumes from it when it "
+                     "exists and writes it after every checkpoint_every-th epoch (0: only after the last), after the last "
+                     "epoch and when interrupted (KeyboardInterrupt); restart=True ignores and replaces it. ") +
          callback_doc + " Returns the run's record: " + record_doc).c_str());
 
   m.def("export_trials", [](const std::string& name, const std::string& path, bool overwrite, const py::kwargs& settings) {

@@ -24,6 +24,9 @@ struct PyRecording {
     d.targets = r.targets.template cast<double>();
     d.true_gradients = r.true_gradients.template cast<double>();
     d.truncated_gradients = r.truncated_gradients.template cast<double>();
+    d.learning_signals = r.learning_signals.template cast<double>();
+    d.true_learning_signals = r.true_learning_signals.template cast<double>();
+    d.td_errors = r.td_errors.template cast<double>();
     d.task_loss = r.task_loss;
     return out;
   }

@@ -34,6 +34,7 @@ py::dict drawing_to_dict(const DrawingMetrics& d) {
   out["dysmetria"] = d.dysmetria;
   out["stationary_path_length"] = d.stationary_path_length;
   out["endpoint_error"] = d.endpoint_error;
+  out["irregularity"] = d.irregularity;
   return out;
 }
 

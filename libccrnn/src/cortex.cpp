@@ -9,7 +9,8 @@ CellType parse_cell_type(const std::string& name) {
   if (name == "lstm") return CellType::lstm;
   if (name == "tanh") return CellType::tanh;
   if (name == "gru") return CellType::gru;
-  throw std::invalid_argument("unknown cell type '" + name + "' (expected lstm, tanh or gru)");
+  if (name == "leaky_tanh") return CellType::leaky_tanh;
+  throw std::invalid_argument("unknown cell type '" + name + "' (expected lstm, tanh, gru or leaky_tanh)");
 }
 
 std::string to_string(CellType cell) {
@@ -17,9 +18,12 @@ std::string to_string(CellType cell) {
     case CellType::lstm: return "lstm";
     case CellType::tanh: return "tanh";
     case CellType::gru: return "gru";
+    case CellType::leaky_tanh: return "leaky_tanh";
   }
   return "?";
 }
+
+Index state_blocks(CellType cell) { return cell == CellType::lstm || cell == CellType::leaky_tanh ? 2 : 1; }
 
 template class CellLayer<float, LstmCell>;
 template class CellLayer<double, LstmCell>;
@@ -27,6 +31,8 @@ template class CellLayer<float, TanhCell>;
 template class CellLayer<double, TanhCell>;
 template class CellLayer<float, GruCell>;
 template class CellLayer<double, GruCell>;
+template class CellLayer<float, LeakyTanhCell>;
+template class CellLayer<double, LeakyTanhCell>;
 template class Cortex<float>;
 template class Cortex<double>;
 }  // namespace ccrnn

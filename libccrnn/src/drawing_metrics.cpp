@@ -35,6 +35,13 @@ double path_length(const Eigen::Ref<const Eigen::MatrixXd>& traj) {
   return length;
 }
 
+double path_bend(const Eigen::Ref<const Eigen::MatrixXd>& traj) {
+  check_trajectory(traj, "path_bend");
+  const double length = path_length(traj);
+  if (length == 0.0) return 0.0;
+  return 1.0 - (traj.col(traj.cols() - 1) - traj.col(0)).norm() / length;
+}
+
 double endpoint_error(const Eigen::Ref<const Eigen::MatrixXd>& drawn,
                       const Eigen::Ref<const Eigen::MatrixXd>& target) {
   check_pair(drawn, target, "endpoint_error");
@@ -57,7 +64,7 @@ DrawingMetrics drawing_metrics(const std::vector<Eigen::MatrixXd>& drawn,
   if (drawn.empty()) throw std::invalid_argument("drawing_metrics: no trials");
 
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  double sum_error = 0.0, sum_endpoint = 0.0, sum_dysmetria = 0.0, sum_stationary = 0.0;
+  double sum_error = 0.0, sum_endpoint = 0.0, sum_dysmetria = 0.0, sum_stationary = 0.0, sum_irregularity = 0.0;
   std::size_t n_moving = 0, n_stationary = 0;
   for (std::size_t i = 0; i < drawn.size(); ++i) {
     check_pair(drawn[i], target[i], "drawing_metrics");
@@ -70,6 +77,7 @@ DrawingMetrics drawing_metrics(const std::vector<Eigen::MatrixXd>& drawn,
       ++n_stationary;
     } else {  // moving target (a NaN length lands here too, so that it shows up in dysmetria)
       sum_dysmetria += drawn_length / target_length - 1.0;
+      sum_irregularity += path_bend(drawn[i]) - path_bend(target[i]);
       ++n_moving;
     }
   }
@@ -79,6 +87,7 @@ DrawingMetrics drawing_metrics(const std::vector<Eigen::MatrixXd>& drawn,
   m.dysmetria = n_moving > 0 ? sum_dysmetria / static_cast<double>(n_moving) : nan;
   m.stationary_path_length = n_stationary > 0 ? sum_stationary / static_cast<double>(n_stationary) : nan;
   m.endpoint_error = sum_endpoint / n;
+  m.irregularity = n_moving > 0 ? sum_irregularity / static_cast<double>(n_moving) : nan;
   return m;
 }
 

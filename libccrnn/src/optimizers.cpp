@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace ccrnn {
 
@@ -29,6 +30,16 @@ Optimizer<S>::Optimizer(const OptimizerConfig& config, Index size) : config_(con
     throw std::invalid_argument("adam: betas must be in [0, 1) and eps >= 0");
   first_.setZero(size);
   second_.setZero(size);
+}
+
+template <class S>
+void Optimizer<S>::restore(const Vector<S>& first, const Vector<S>& second, long steps) {
+  if (first.size() != first_.size() || second.size() != second_.size() || steps < 0)
+    throw std::invalid_argument("optimizer: the restored state has " + std::to_string(first.size()) +
+                                " moments, expected " + std::to_string(first_.size()));
+  first_ = first;
+  second_ = second;
+  steps_ = steps;
 }
 
 template <class S>

@@ -6,6 +6,7 @@ namespace ccrnn {
   template Alignment gradient_alignment(const Matrix<S>&, const Matrix<S>&, Index, Index); \
   template Alignment prediction_alignment(const BoundaryRecording<S>&);                    \
   template Alignment truncated_alignment(const BoundaryRecording<S>&);                     \
+  template Alignment learning_signal_alignment(const BoundaryRecording<S>&);               \
   template class Recorder<S>;
 CCRNN_INSTANTIATE_RECORDING(float)
 CCRNN_INSTANTIATE_RECORDING(double)

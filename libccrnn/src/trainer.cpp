@@ -13,6 +13,13 @@ const char* to_string(CerebellumState state) {
   return "?";
 }
 
+IoLesionClip parse_io_lesion_clip(const std::string& name) {
+  if (name == "exclude") return IoLesionClip::exclude;
+  if (name == "include") return IoLesionClip::include;
+  throw std::invalid_argument("unknown inferior-olive lesion clipping '" + name + "' (expected exclude or include)");
+}
+
+const char* to_string(IoLesionClip mode) { return mode == IoLesionClip::include ? "include" : "exclude"; }
 
 template class Trainer<float>;
 template class Trainer<double>;

@@ -68,6 +68,27 @@ void CaptionModel<S>::initialise(std::uint64_t seed) {
 }
 
 template <class S>
+EncoderHead<S> CaptionModel<S>::encoder_head() const {
+  return {encoder.value(w_proj_), encoder.value(b_proj_), encoder.value(bn_weight_), encoder.value(bn_bias_),
+          running_mean, running_var};
+}
+
+template <class S>
+void CaptionModel<S>::set_encoder_head(const EncoderHead<S>& head) {
+  const auto same = [](const auto& a, const auto& b) { return a.rows() == b.rows() && a.cols() == b.cols(); };
+  if (!same(head.weight, encoder.value(w_proj_)) || !same(head.bias, encoder.value(b_proj_)) ||
+      !same(head.bn_weight, encoder.value(bn_weight_)) || !same(head.bn_bias, encoder.value(bn_bias_)) ||
+      !same(head.running_mean, running_mean) || !same(head.running_var, running_var))
+    throw std::invalid_argument("caption model: the encoder head has other sizes than this model's");
+  encoder.value(w_proj_) = head.weight;
+  encoder.value(b_proj_) = head.bias;
+  encoder.value(bn_weight_) = head.bn_weight;
+  encoder.value(bn_bias_) = head.bn_bias;
+  running_mean = head.running_mean;
+  running_var = head.running_var;
+}
+
+template <class S>
 CaptionBatch<S> CaptionModel<S>::make_batch(const Matrix<S>& features, const std::vector<std::vector<int>>& captions,
                                             bool training) const {
   const Index b = static_cast<Index>(captions.size());
@@ -140,7 +161,7 @@ void CaptionModel<S>::fill_inputs(CaptionBatch<S>& cb, Index t0, Index t1) {
   if (t0 < 0 || t1 > cb.batch.length || t0 >= t1) throw std::out_of_range("caption model: bad step range");
   Index t = t0;
   if (t0 == 0) {
-    const bool batch_statistics = cb.training && b > 1;
+    const bool batch_statistics = cb.training && b > 1 && !config_.frozen_encoder;
     Vector<S> mean, var;
     encode(cb.features, batch_statistics, cb.normalized, cb.inv_std, mean, var, inputs.leftCols(b));
     cb.batch_statistics = batch_statistics;
@@ -165,7 +186,8 @@ void CaptionModel<S>::backward_inputs(const CaptionBatch<S>& cb, const ConstBloc
   Matrix<S> g = input_grads.middleCols(t0 * b, cols);
   if (cb.training && cb.dropout_mask.size() > 0) g.array() *= cb.dropout_mask.middleCols(t0 * b, cols).array();
   Index t = t0;
-  if (t0 == 0) {
+  if (t0 == 0 && config_.frozen_encoder) t = 1;  // the image's gradient stops at the fixed encoder
+  if (t0 == 0 && !config_.frozen_encoder) {
     // Batch norm: y = gamma * xhat + beta, xhat = (p - mean) * inv_std.
     const auto dy = g.leftCols(b);
     const Matrix<S>& xhat = cb.normalized;
@@ -279,6 +301,7 @@ std::vector<std::vector<int>> CaptionModel<S>::greedy_decode(const Matrix<S>& fe
   return out;
 }
 
+template struct EncoderHead<float>;
 template class CaptionModel<float>;
 template class CaptionModel<double>;
 

@@ -3,6 +3,9 @@
 #include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/core/shuffle.hpp>
 #include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/fingerprint.hpp>
+#include <ccrnn/tasks/run_loop.hpp>
+#include <ccrnn/tasks/run_recording.hpp>
 #include <ccrnn/tasks/shared_data.hpp>
 #include <ccrnn/train/cross_entropy.hpp>
 
@@ -11,6 +14,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace ccrnn::tasks {
@@ -33,6 +37,16 @@ CaptionLengthBins CaptionLengthBins::resolve(std::vector<double> image_lengths) 
   out.short_below = image_lengths[n / 3];
   out.long_from = image_lengths[2 * n / 3];
   return out;
+}
+
+CaptionEncoder parse_caption_encoder(const std::string& name) {
+  if (name == "frozen-pretrained") return CaptionEncoder::frozen_pretrained;
+  if (name == "trained") return CaptionEncoder::trained;
+  throw std::invalid_argument("unknown encoder '" + name + "' (expected frozen-pretrained or trained)");
+}
+
+const char* to_string(CaptionEncoder encoder) {
+  return encoder == CaptionEncoder::frozen_pretrained ? "frozen-pretrained" : "trained";
 }
 
 CaptionRunConfig::CaptionRunConfig() {
@@ -148,6 +162,18 @@ double evaluate_set(CaptionModel<float>& model, const CaptionSet& set, const std
 
 struct Snapshot {
   Vector<float> decoder, encoder, running_mean, running_var;
+  void save(RunState& state, const std::string& prefix) const {
+    state.put_floats(prefix + "decoder", decoder);
+    state.put_floats(prefix + "encoder", encoder);
+    state.put_floats(prefix + "running_mean", running_mean);
+    state.put_floats(prefix + "running_var", running_var);
+  }
+  void load(const RunState& state, const std::string& prefix, const CaptionModel<float>& m) {
+    decoder = state.floats(prefix + "decoder", m.decoder.params.values().size());
+    encoder = state.floats(prefix + "encoder", m.encoder.values().size());
+    running_mean = state.floats(prefix + "running_mean", m.running_mean.size());
+    running_var = state.floats(prefix + "running_var", m.running_var.size());
+  }
   void take(const CaptionModel<float>& m) {
     decoder = m.decoder.params.values();
     encoder = m.encoder.values();
@@ -194,16 +220,19 @@ namespace {
 
 class CaptionRun final : public TaskRun {
  public:
+  /// With an encoder head (frozen-pretrained) the model's projection, batch norm and running averages are
+  /// that head's and stay fixed; without (trained) they start from the seed and learn.
   CaptionRun(const CaptionRunConfig& task_config, const CaptionData& data, const ExperimentConfig& config,
-             std::uint64_t seed)
+             std::uint64_t seed, std::shared_ptr<const EncoderHead<float>> head = nullptr)
       : config_(task_config),
         data_(data),
         vocabulary_(Vocabulary::build(tokenized(data.train), task_config.vocabulary_threshold)),
-        model_(model_config(task_config, config, data, vocabulary_)),
+        model_(model_config(task_config, config, data, vocabulary_, head != nullptr)),
         batch_size_(config.batch_size),
         data_rng_(seed, Stream::data),
         dropout_rng_(seed, Stream::noise) {
     model_.initialise(seed);
+    if (head) model_.set_encoder_head(*head);
     train_ = encode_captions(data.train, vocabulary_);
     validation_ = encode_captions(data.validation, vocabulary_);
     test_ = encode_captions(data.test, vocabulary_);
@@ -243,7 +272,31 @@ class CaptionRun final : public TaskRun {
   void save_best() override { best_.take(model_); }
   void restore_best() override { best_.restore(model_); }
 
+  // The batches are drawn again at each epoch's start; the batch-norm averages are buffers, not parameters.
+  void save_state(RunState& state) const override {
+    state.put_rng("data_rng", data_rng_);
+    state.put_rng("dropout_rng", dropout_rng_);
+    state.put_floats("running_mean", model_.running_mean);
+    state.put_floats("running_var", model_.running_var);
+    best_.save(state, "best/");
+    state.put_integer("trained_tokens", trained_tokens_);
+    state.put_real("train_seconds", train_seconds_);
+    state.put_real("train_cpu_seconds", train_cpu_seconds_);
+  }
+  void restore_state(const RunState& state) override {
+    state.get_rng("data_rng", data_rng_);
+    state.get_rng("dropout_rng", dropout_rng_);
+    model_.running_mean = state.floats("running_mean", model_.running_mean.size());
+    model_.running_var = state.floats("running_var", model_.running_var.size());
+    best_.load(state, "best/", model_);
+    trained_tokens_ = state.integer("trained_tokens");
+    train_seconds_ = state.real("train_seconds");
+    train_cpu_seconds_ = state.real("train_cpu_seconds");
+  }
+
   void test(RunRecord& r) override;
+
+  EncoderHead<float> encoder_head() const { return model_.encoder_head(); }
 
  private:
   static std::vector<std::vector<std::string>> tokenized(const CaptionSet& set) {
@@ -253,9 +306,10 @@ class CaptionRun final : public TaskRun {
     return tokens;
   }
   static CaptionModelConfig model_config(const CaptionRunConfig& task_config, const ExperimentConfig& config,
-                                         const CaptionData& data, const Vocabulary& vocabulary) {
+                                         const CaptionData& data, const Vocabulary& vocabulary, bool frozen_encoder) {
     CaptionModelConfig c = task_config.caption;
     c.decoder = config.model;
+    c.frozen_encoder = frozen_encoder;
     c.feature_size = data.train.feature_size();
     c.vocabulary_size = vocabulary.size();
     return c;
@@ -368,6 +422,23 @@ void CaptionRun::test(RunRecord& r) {
                           }});
 }
 
+/// The pre-trained encoder of the frozen-pretrained protocol: the caption model trained as the bptt model
+/// (no cerebellum, full BPTT: one window per caption) with the encoder learning (batch statistics), on
+/// the training split, for encoder_pretrain_epochs epochs from `seed`; its last epoch's projection, batch
+/// norm and running averages.
+EncoderHead<float> pretrain_encoder(const CaptionRunConfig& task_config, const CaptionData& data,
+                                    ExperimentConfig bptt_config, std::uint64_t seed) {
+  CaptionRunConfig learning = task_config;
+  learning.encoder = CaptionEncoder::trained;
+  CaptionRun run(learning, data, bptt_config, seed);
+  Trainer<float> trainer(run.model(), bptt_config.trainer);
+  trainer.attach_parameters(*run.extra_parameters());
+  RunRecorder no_recordings(RecordingConfig{});
+  for (int epoch = 1; epoch <= task_config.encoder_pretrain_epochs; ++epoch)
+    (void)train_epoch(run, trainer, no_recordings, epoch, seed);
+  return run.encoder_head();
+}
+
 class CaptionTask final : public Task {
  public:
   CaptionTask(const CaptionRunConfig& config, std::shared_ptr<const CaptionData> data)
@@ -376,7 +447,16 @@ class CaptionTask final : public Task {
     bind_model_settings(s, config_);
     s.add("embedding", &config_.caption.embedding_size, "word-embedding (and projected feature) size");
     s.add("dropout", &config_.caption.dropout, "dropout on the decoder's inputs during training");
-    bind_training_settings(s, config_, {.step_per_window = false});  // and no recordings: not bound
+    s.add_choice("encoder", &config_.encoder, parse_caption_encoder, [](CaptionEncoder e) { return to_string(e); },
+                 "image projection + batch norm: frozen-pretrained (the reference: pre-trained with a full-BPTT "
+                 "decoder on the training split, then fixed, batch norm with its running averages, the same for "
+                 "every model of a seed) or trained (learns from scratch with batch statistics; docs/algorithm-notes.md)");
+    s.add("encoder_pretrain_epochs", &config_.encoder_pretrain_epochs,
+          "frozen-pretrained: epochs of the encoder's pre-training");
+    s.add("encoder_seed", &config_.encoder_seed,
+          "frozen-pretrained: seed of the encoder's pre-training; 0 = each run's seed (the reference shared one "
+          "encoder among all its seeds: give one seed for that)");
+    bind_training_settings(s, config_, {.step_per_window = false, .bp_lambda = false});  // and no recordings: not bound
     s.section("Data");
     if (!data_given_) {
       CaptionFiles& f = config_.files;
@@ -405,10 +485,11 @@ class CaptionTask final : public Task {
 
   std::string name() const override { return "caption"; }
   std::string summary() const override {
-    return "Caption generation (Boven et al. 2023): image features -> projection + batch norm -> an LSTM decoder\n"
-           "over word embeddings, trained with windows of T tokens and an optimizer step per window; the ccRNN's\n"
-           "cerebellum predicts the gradients beyond each window. Validation bits per word every epoch; the best\n"
-           "epoch's model is tested: bits per word, greedy captions and corpus BLEU-1..4 by caption length.\n"
+    return "Caption generation (Boven et al. 2023): image features -> projection + batch norm (pre-trained and\n"
+           "fixed by default, see --encoder) -> an LSTM decoder over word embeddings, trained with windows of T\n"
+           "tokens and an optimizer step per window; the ccRNN's cerebellum predicts the gradients beyond each\n"
+           "window. Validation bits per word every epoch; the best epoch's model is tested: bits per word, greedy\n"
+           "captions and corpus BLEU-1..4 by caption length.\n"
            "Without --train-json the data is ccrnn's built-in procedural scenes (docs/caption-data.md).";
   }
   ExperimentConfig& experiment() override { return config_; }
@@ -422,6 +503,12 @@ class CaptionTask final : public Task {
     require_at_least("vocab_threshold", static_cast<double>(config_.vocabulary_threshold), 1);
     require_at_least("max_tokens", static_cast<double>(config_.max_tokens), 1);
     require_at_least("eval_batch_size", static_cast<double>(config_.eval_batch_size), 1);
+    if (config_.encoder == CaptionEncoder::trained) {
+      for (const char* name : {"encoder_pretrain_epochs", "encoder_seed"})
+        if (settings_.given(name)) throw SettingError("--" + Settings::dashed(name) + " applies to --encoder frozen-pretrained");
+    }
+    require_at_least("encoder_pretrain_epochs", config_.encoder_pretrain_epochs, 1);
+    require_at_least("encoder_seed", static_cast<double>(config_.encoder_seed), 0);
     if (!data_given_) load();
   }
 
@@ -443,7 +530,8 @@ class CaptionTask final : public Task {
     const Index width = d.train.feature_size();
     if (d.validation.feature_size() != width || d.test.feature_size() != width)
       throw std::invalid_argument("captioning: the splits' feature widths differ");
-    return std::make_unique<CaptionRun>(config_, d, config, seed);
+    if (config_.encoder == CaptionEncoder::trained) return std::make_unique<CaptionRun>(config_, d, config, seed);
+    return std::make_unique<CaptionRun>(config_, d, config, seed, pretrained_encoder(seed));
   }
 
   std::string train_curve() const override { return "train_ce"; }
@@ -460,6 +548,17 @@ class CaptionTask final : public Task {
     root.set_attr("validation_images", static_cast<std::int64_t>(data_->validation.size()));
     root.set_attr("test_images", static_cast<std::int64_t>(data_->test.size()));
     root.set_attr("data_source", data_given_ ? "given" : config_.files.empty() ? "built-in scenes" : "coco:" + config_.files.train_json);
+  }
+
+  std::string data_fingerprint() const override {
+    Fingerprint f;
+    for (const CaptionSet* set : {&data_->train, &data_->validation, &data_->test}) {
+      f.add(set->image_ids);
+      f.add(static_cast<std::int64_t>(set->features.rows()));
+      f.add_bytes(set->features.data(), static_cast<std::size_t>(set->features.size()) * sizeof(float));
+      for (const auto& captions : set->captions) f.add(captions);
+    }
+    return f.hex();
   }
 
   std::string default_seeds() const override { return "3"; }
@@ -520,9 +619,36 @@ class CaptionTask final : public Task {
     });
   }
 
+  /// The frozen-pretrained encoder of a run's seed: pre-trained once per pre-training seed and settings
+  /// (runs of other models of the seed, in parallel or later, wait for or reuse it).
+  std::shared_ptr<const EncoderHead<float>> pretrained_encoder(std::uint64_t run_seed) const {
+    const std::uint64_t seed = config_.encoder_seed > 0 ? static_cast<std::uint64_t>(config_.encoder_seed) : run_seed;
+    std::string key = std::to_string(seed);
+    for (const Setting& setting : settings_.all()) key += "|" + setting.name + "=" + setting.get();
+    std::shared_ptr<EncoderSlot> slot;
+    {
+      std::lock_guard<std::mutex> lock(encoders_mutex_);
+      auto& held = encoders_[key];
+      if (!held) held = std::make_shared<EncoderSlot>();
+      slot = held;
+    }
+    std::call_once(slot->once, [&] {
+      slot->head = std::make_shared<const EncoderHead<float>>(
+          pretrain_encoder(config_, *data_, run_config(ModelKind::bptt), seed));
+    });
+    return slot->head;
+  }
+
+  struct EncoderSlot {
+    std::once_flag once;
+    std::shared_ptr<const EncoderHead<float>> head;
+  };
+
   CaptionRunConfig config_;
   std::shared_ptr<const CaptionData> data_;
   bool data_given_;
+  mutable std::mutex encoders_mutex_;
+  mutable std::map<std::string, std::shared_ptr<EncoderSlot>> encoders_;
 };
 
 }  // namespace

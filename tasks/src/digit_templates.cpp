@@ -42,12 +42,76 @@ std::array<std::vector<V>, 10> make_templates() {
   }};
 }
 
+// The reference's vertex lists, digit by digit (x and y as in its draw0 .. draw9).
+std::array<std::vector<V>, 10> make_reference_templates() {
+  const auto polyline = [](std::vector<double> x, std::vector<double> y) {
+    std::vector<V> out;
+    for (std::size_t i = 0; i < x.size(); ++i) out.emplace_back(x[i], y[i]);
+    return out;
+  };
+  return {{
+      polyline({0, 0, 0, 0.5, 1, 1, 1, 0.5, 0}, {1, 0.5, 0, 0, 0, 0.5, 1, 1, 1}),
+      polyline({0.25, 0.5, 0.5, 0.5}, {0.75, 1, 0.5, 0}),
+      polyline({0, 0.5, 1, 0.5, 0, 0.5, 1}, {1, 1, 1, 0.5, 0, 0, 0}),
+      polyline({0, 0.5, 1, 1, 0.5, 1, 1, 0.5, 0}, {1, 1, 1, 0.5, 0.5, 0.5, 0, 0, 0}),
+      polyline({0, 0, 0.5, 1, 0.5, 0.5, 0.5, 0.5}, {1, 0.5, 0.5, 0.5, 0.5, 1, 0.5, 0}),
+      polyline({0, 0.5, 1, 0.5, 0, 0, 0.5, 1, 1, 0.5, 0}, {1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0, 0, 0}),
+      polyline({0, 0, 0, 0.5, 1, 1, 0.5, 0}, {1, 0.5, 0, 0, 0, 0.5, 0.5, 0.5}),
+      polyline({0, 0.5, 1, 0.5, 0}, {1, 1, 1, 0.5, 0}),
+      polyline({0, 0.5, 1, 0.5, 0, 0.5, 1, 0.5, 0}, {1, 0.5, 0, 0, 0, 0.5, 1, 1, 1}),
+      polyline({0, 0, 0.5, 1, 1, 0.5, 0, 0.5, 1, 1, 1}, {1, 0.5, 0.5, 0.5, 1, 1, 1, 1, 1, 0.5, 0}),
+  }};
+}
+
+void check_digit(const char* what, int digit) {
+  if (digit < 0 || digit > 9) throw std::out_of_range(std::string(what) + ": " + std::to_string(digit) + " is not a digit 0-9");
+}
+
 }  // namespace
+
+DigitTemplates parse_digit_templates(const std::string& name) {
+  if (name == "reference") return DigitTemplates::reference;
+  if (name == "ccrnn") return DigitTemplates::ccrnn;
+  throw std::invalid_argument("unknown digit templates '" + name + "' (expected reference or ccrnn)");
+}
+
+const char* to_string(DigitTemplates set) { return set == DigitTemplates::reference ? "reference" : "ccrnn"; }
 
 const std::vector<Eigen::Vector2d>& digit_template(int digit) {
   static const std::array<std::vector<V>, 10> templates = make_templates();
-  if (digit < 0 || digit > 9) throw std::out_of_range("digit_template: " + std::to_string(digit) + " is not a digit 0-9");
+  check_digit("digit_template", digit);
   return templates[static_cast<std::size_t>(digit)];
+}
+
+const std::vector<Eigen::Vector2d>& reference_digit_template(int digit) {
+  static const std::array<std::vector<V>, 10> templates = make_reference_templates();
+  check_digit("reference_digit_template", digit);
+  return templates[static_cast<std::size_t>(digit)];
+}
+
+Eigen::MatrixXd resample_per_segment(const std::vector<Eigen::Vector2d>& vertices, Index points) {
+  const Index n = static_cast<Index>(vertices.size());
+  if (n < 2) throw std::invalid_argument("resample_per_segment: need at least 2 vertices");
+  if (points < n)
+    throw std::invalid_argument("resample_per_segment: " + std::to_string(points) + " points for " + std::to_string(n) +
+                                " vertices (need at least one point per vertex)");
+  const Index segments = n - 1, q = points / segments, r = points % segments;
+  Eigen::MatrixXd out(2, points);
+  Index k = 0;
+  for (Index i = 0; i < segments; ++i) {
+    const Index samples = r > 0 ? q + (i < r - 1 ? 1 : 0) : q - (i == segments - 1 ? 1 : 0);
+    const V& a = vertices[static_cast<std::size_t>(i)];
+    const V step = (vertices[static_cast<std::size_t>(i + 1)] - a) / static_cast<double>(samples);
+    // start + j * step, the form numpy.linspace evaluates (equal to the reference up to rounding).
+    for (Index j = 0; j < samples; ++j, ++k) out.col(k) = static_cast<double>(j) * step + a;
+  }
+  out.col(k) = vertices.back();
+  return out;
+}
+
+Eigen::MatrixXd digit_target(DigitTemplates set, int digit, Index points) {
+  if (set == DigitTemplates::reference) return resample_per_segment(reference_digit_template(digit), points);
+  return resample_polyline(digit_template(digit), points);
 }
 
 Eigen::MatrixXd resample_polyline(const std::vector<Eigen::Vector2d>& vertices, Index points) {

@@ -14,7 +14,7 @@ namespace {
 /// readout, and the cerebellum (state -> k granule layers of M -> state, plus its context input).
 double parameter_count(const ModelConfig& m, bool cerebellum) {
   const double gates = m.cell == CellType::lstm ? 4 : m.cell == CellType::gru ? 3 : 1;
-  const double h = static_cast<double>(m.hidden_size), state = (m.cell == CellType::lstm ? 2 : 1) * h * static_cast<double>(m.layers);
+  const double h = static_cast<double>(m.hidden_size), state = static_cast<double>(state_blocks(m.cell)) * h * static_cast<double>(m.layers);
   const double inputs = static_cast<double>(std::max<Index>(m.input_size, 1));
   double n = gates * h * (inputs + h + 2) + static_cast<double>(m.layers - 1) * gates * h * (2 * h + 2);
   n += (state + 1) * static_cast<double>(std::max<Index>(m.output_size, 1));
@@ -68,15 +68,22 @@ const char* to_string(ModelKind kind) {
 
 ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequence_length) {
   config.model.cerebellum = kind == ModelKind::ccrnn;
+  // BP(lambda) concerns the cerebellum: a cRNN in the same run keeps the DNI windows' T = 1 (the same
+  // gradients, computed in wide products).
+  if (kind != ModelKind::ccrnn) config.trainer.bp_lambda.online = false;
   if (kind == ModelKind::bptt) config.trainer.tbptt.truncation = sequence_length;
   return config;
 }
 
-void bind_model_settings(Settings& s, ExperimentConfig& c) {
+void bind_cortex_settings(Settings& s, ExperimentConfig& c) {
   s.section("Model");
-  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh or gru");
+  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh, gru or leaky_tanh");
   s.add("hidden", &c.model.hidden_size, "cortical units N per layer");
   s.add("layers", &c.model.layers, "cortical layers");
+}
+
+void bind_model_settings(Settings& s, ExperimentConfig& c) {
+  bind_cortex_settings(s, c);
   s.cerebellar(true);
   s.add("cerebellum_hidden", &c.model.cerebellar.hidden_size, "granule units M per cerebellar layer");
   s.add("cerebellum_layers", &c.model.cerebellar.layers, "cerebellar hidden (granule) layers k");
@@ -90,7 +97,8 @@ void bind_model_settings(Settings& s, ExperimentConfig& c) {
 
 void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettings& offer) {
   s.section("Training");
-  s.add("T", &c.trainer.tbptt.truncation, "truncation window: gradients flow back at most T steps (bptt ignores it)");
+  if (offer.truncation)
+    s.add("T", &c.trainer.tbptt.truncation, "truncation window: gradients flow back at most T steps (bptt ignores it)");
   s.add("epochs", &c.epochs, "training epochs");
   s.add("batch", &c.batch_size, "samples per batch");
   OptimizerConfig& o = c.trainer.optimizer;
@@ -101,12 +109,33 @@ void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettin
   s.add("eps", &o.eps, "Adam/RMSprop epsilon");
   s.add("momentum", &o.momentum, "RMSprop/SGD momentum");
   s.add("clip", &c.trainer.clip, "global gradient-norm clip over all learning parameters; 0 = none");
+  s.add("freeze_cortex", &c.trainer.freeze_cortex,
+        "the cortex and readout keep their initial weights (only the cerebellum learns)");
   if (offer.step_per_window)
     s.add("step_per_window", &c.trainer.step_per_window, "one optimizer step after every window instead of per batch");
   s.cerebellar(true);
   s.add("lesion_epoch", &c.trainer.lesion_epoch, "cerebellar lesion from this epoch on (no injection, no learning); 0 = never");
   s.add("io_lesion_epoch", &c.trainer.io_lesion_epoch,
         "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never");
+  s.add_choice("io_lesion_clip", &c.trainer.io_lesion_clip, parse_io_lesion_clip, [](IoLesionClip m) { return to_string(m); },
+               "the IO-lesioned cerebellum's gradients and the clipping norm: exclude (a clean freeze) or include "
+               "(the reference: they keep accumulating into the global norm; docs/algorithm-notes.md)");
+  if (offer.bp_lambda) {
+    BpLambdaSettings& bp = c.trainer.bp_lambda;
+    s.section("BP(lambda): online synthetic gradients");
+    s.add("online", &bp.online,
+          "train the ccRNN by BP(lambda): windows of one step (needs --T 1), the cerebellum learns from TD errors "
+          "with eligibility traces; --sg-scale is the injection scale");
+    s.add("bp_lambda", &bp.lambda, "BP(lambda)'s trace decay lambda in [0, 1]: 0 = one-step bootstrap (DNI), 1 = none");
+    s.add("bp_gamma", &bp.gamma, "BP(lambda)'s discount gamma in [0, 1] of future losses in the predicted gradient");
+    s.add("bp_initial_state", &bp.train_initial_state,
+          "BP(lambda) also trains the prediction at the all-zero initial state (as the DNI does)");
+    s.add_choice("bp_reduction", &bp.reduction, parse_td_reduction, [](TdReduction r) { return to_string(r); },
+                 "BP(lambda)'s TD loss over the batch: mean (1/2 mean, the reference) or sum (squared, as the DNI)");
+    s.add("bp_update_clip", &bp.update_clip,
+          "BP(lambda): rescale each step's update of each cerebellar tensor to this norm when larger (the "
+          "reference: 1); 0 = off");
+  }
   s.cerebellar(false);
 }
 
@@ -129,7 +158,9 @@ void validate_experiment(const Settings& s, const ExperimentConfig& c, const std
   require_at_least("hidden", static_cast<double>(m.hidden_size), 1);
   require_at_least("layers", static_cast<double>(m.layers), 1);
   require_at_least("cerebellum_hidden", static_cast<double>(m.cerebellar.hidden_size), 1);
-  require_at_least("cerebellum_layers", static_cast<double>(m.cerebellar.layers), 1);
+  require_at_least("cerebellum_layers", static_cast<double>(m.cerebellar.layers), 0);
+  if (m.cerebellar.layers == 0 && m.cerebellar.fibres > 0)
+    throw SettingError("--fibres needs a granule layer: --cerebellum-layers 0 is a linear cerebellum");
   require_at_least("fibres", static_cast<double>(m.cerebellar.fibres), 0);
   require_at_least("T", static_cast<double>(c.trainer.tbptt.truncation), 1);
   require_at_least("epochs", c.epochs, 1);
@@ -142,6 +173,13 @@ void validate_experiment(const Settings& s, const ExperimentConfig& c, const std
   if (c.recording.arrays && c.recording.every == 0) throw SettingError("--record-arrays needs --record-every N > 0");
   if (c.recording.every > 0 && c.trainer.step_per_window)
     throw SettingError("--record-every records one optimizer step per batch; it cannot be combined with --step-per-window");
+  const BpLambdaSettings& bp = c.trainer.bp_lambda;
+  if (bp.online && c.trainer.tbptt.truncation != 1)
+    throw SettingError("--online trains with windows of one step: give --T 1 (got " +
+                       std::to_string(c.trainer.tbptt.truncation) + ")");
+  if (!(bp.lambda >= 0 && bp.lambda <= 1)) throw SettingError("--bp-lambda must be in [0, 1]");
+  if (!(bp.gamma >= 0 && bp.gamma <= 1)) throw SettingError("--bp-gamma must be in [0, 1]");
+  require_at_least("bp_update_clip", bp.update_clip, 0);
   if (c.trainer.lesion_epoch > c.epochs)
     throw SettingError("--lesion-epoch " + std::to_string(c.trainer.lesion_epoch) + " is after the last epoch (" +
                        std::to_string(c.epochs) + ")");
@@ -149,7 +187,7 @@ void validate_experiment(const Settings& s, const ExperimentConfig& c, const std
     throw SettingError("--io-lesion-epoch " + std::to_string(c.trainer.io_lesion_epoch) + " is after the last epoch (" +
                        std::to_string(c.epochs) + ")");
   check_model_fits_memory(m, any_cerebellum);
-  const Index state_size = (m.cell == CellType::lstm ? 2 : 1) * m.hidden_size * m.layers;
+  const Index state_size = state_blocks(m.cell) * m.hidden_size * m.layers;
   if (m.cerebellar.fibres > state_size)
     throw SettingError("--fibres " + std::to_string(m.cerebellar.fibres) + " exceeds the cortical state size (" +
                        std::to_string(state_size) + " inputs to each granule unit)");

@@ -66,6 +66,10 @@ class LineDrawingRun final : public TaskRun {
     return {supervised_squared_error(ws_.outputs, validation_) / static_cast<double>(ws_.outputs.cols())};
   }
 
+  // Everything else is recomputed at each epoch's start (done_) or fixed at the start (validation, test).
+  void save_state(RunState& state) const override { state.put_rng("data_rng", data_rng_); }
+  void restore_state(const RunState& state) override { state.get_rng("data_rng", data_rng_); }
+
   void test(RunRecord& r) override {
     const Index length = task_.config().length;
     predict(model_, test_, ws_);
@@ -79,6 +83,7 @@ class LineDrawingRun final : public TaskRun {
     r.scalars["final_train_error"] = r.curves.at("train_error").back();
     r.scalars["test_error"] = metrics.test_error;
     r.scalars["dysmetria"] = metrics.dysmetria;
+    r.scalars["irregularity"] = metrics.irregularity;
     r.scalars["stationary_path_length"] = metrics.stationary_path_length;
     r.scalars["endpoint_error"] = metrics.endpoint_error;
 
@@ -173,6 +178,7 @@ class LineDrawingTask final : public Task {
     return {{"final_train_error", "final train error"},
             {"test_error", "test error"},
             {"dysmetria", "dysmetria"},
+            {"irregularity", "irregularity"},
             {"endpoint_error", "endpoint error"}};
   }
   std::string describe_run(const RunRecord& r) const override {

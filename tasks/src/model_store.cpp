@@ -4,6 +4,13 @@
 
 namespace ccrnn::tasks {
 
+namespace {
+std::string pons_attribute(PonsOrigin o) {
+  static const char* names[] = {"forward_pons_cortex", "forward_pons_readout", "forward_pons_input", "forward_pons_target"};
+  return names[static_cast<std::size_t>(o)];
+}
+}  // namespace
+
 std::map<std::string, ResultArray> named_parameters(const ParamSet<float>& params) {
   std::map<std::string, ResultArray> out;
   for (const ParamSlot& slot : params.slots()) {
@@ -18,6 +25,22 @@ std::map<std::string, ResultArray> named_parameters(const ParamSet<float>& param
   return out;
 }
 
+void set_named_parameters(ParamSet<float>& params, const std::map<std::string, ResultArray>& arrays, const std::string& where) {
+  for (const ParamSlot& slot : params.slots()) {
+    const auto found = arrays.find(slot.name);
+    if (found == arrays.end()) throw std::runtime_error(where + " has no parameter '" + slot.name + "'");
+    const ResultArray& a = found->second;
+    const auto* values = std::get_if<std::vector<float>>(&a.values);
+    const std::size_t rows = static_cast<std::size_t>(slot.rows), cols = static_cast<std::size_t>(slot.cols);
+    const bool fits = values != nullptr && values->size() == rows * cols &&
+                      ((a.shape.size() == 2 && a.shape[0] == rows && a.shape[1] == cols) ||
+                       (a.shape.size() == 1 && a.shape[0] == rows && cols == 1));
+    if (!fits) throw std::runtime_error(where + "/" + slot.name + " has the wrong shape or type for its model");
+    const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(values->data(), slot.rows, slot.cols);
+    MatrixMap<float>(params.values().data() + slot.offset, slot.rows, slot.cols) = m;
+  }
+}
+
 void write_model_config(io::Group& g, const ModelConfig& c) {
   g.set_attr("cell", to_string(c.cell));
   g.set_attr("input_size", c.input_size);
@@ -29,6 +52,20 @@ void write_model_config(io::Group& g, const ModelConfig& c) {
   g.set_attr("cerebellum_layers", c.cerebellar.layers);
   g.set_attr("fibres", c.cerebellar.fibres);
   g.set_attr("context_size", c.cerebellar.context_size);
+  // Only for the leaky cell and the loop, so that every other model's attributes stay as they were.
+  if (c.cell == CellType::leaky_tanh) g.set_attr("leak", c.leak);
+  if (!c.forward.enabled) return;
+  const ForwardCerebellumConfig& f = c.forward;
+  g.set_attr("forward_cerebellum", std::int64_t{1});
+  g.set_attr("forward_hidden", f.hidden_size);
+  g.set_attr("forward_layers", f.layers);
+  g.set_attr("forward_fibres", f.fibres);
+  g.set_attr("forward_biases", static_cast<std::int64_t>(f.biases));
+  g.set_attr("forward_zero_output", static_cast<std::int64_t>(f.zero_output));
+  g.set_attr("forward_tau", f.tau);
+  g.set_attr("forward_io_timing", std::string(to_string(f.timing)));
+  g.set_attr("forward_temporal_basis", static_cast<std::int64_t>(f.temporal_basis));
+  for (PonsOrigin o : kPonsOrigins) g.set_attr(pons_attribute(o), f.pons[o]);
 }
 
 ModelConfig read_model_config(const io::Group& g) {
@@ -43,6 +80,19 @@ ModelConfig read_model_config(const io::Group& g) {
   c.cerebellar.layers = g.attr_int("cerebellum_layers");
   c.cerebellar.fibres = g.attr_int("fibres");
   c.cerebellar.context_size = g.attr_int("context_size");
+  if (g.has_attr("leak")) c.leak = g.attr_double("leak");
+  if (!g.has_attr("forward_cerebellum")) return c;
+  ForwardCerebellumConfig& f = c.forward;
+  f.enabled = true;
+  f.hidden_size = g.attr_int("forward_hidden");
+  f.layers = g.attr_int("forward_layers");
+  f.fibres = g.attr_int("forward_fibres");
+  f.biases = g.attr_int("forward_biases") != 0;
+  f.zero_output = g.attr_int("forward_zero_output") != 0;
+  f.tau = g.attr_int("forward_tau");
+  f.timing = parse_io_timing(g.attr_string("forward_io_timing"));
+  f.temporal_basis = g.attr_int("forward_temporal_basis") != 0;
+  for (PonsOrigin o : kPonsOrigins) f.pons[o] = g.attr_int(pons_attribute(o));
   return c;
 }
 
@@ -82,17 +132,13 @@ std::unique_ptr<Model<float>> load_model(const std::string& path, const std::str
   const io::Group stored = weights.open_group(which);
   auto loaded = std::make_unique<Model<float>>(read_model_config(weights));
   loaded->initialise(seed);  // the fibre mask, as in training; every value is replaced below
-  for (const ParamSlot& slot : loaded->params.slots()) {
-    if (!stored.is_dataset(slot.name))
-      throw std::runtime_error(path + ": " + stored.path() + " has no parameter '" + slot.name + "'");
-    const io::FloatArray a = stored.read_floats(slot.name);
-    const std::size_t rows = static_cast<std::size_t>(slot.rows), cols = static_cast<std::size_t>(slot.cols);
-    const bool fits = (a.dims.size() == 2 && a.dims[0] == rows && a.dims[1] == cols) ||
-                      (a.dims.size() == 1 && a.dims[0] == rows && cols == 1);
-    if (!fits) throw std::runtime_error(path + ": " + stored.path() + "/" + slot.name + " has the wrong shape for its model");
-    const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(a.data.data(), slot.rows, slot.cols);
-    MatrixMap<float>(loaded->params.values().data() + slot.offset, slot.rows, slot.cols) = m;
-  }
+  std::map<std::string, ResultArray> arrays;
+  for (const ParamSlot& slot : loaded->params.slots())
+    if (stored.is_dataset(slot.name)) {
+      io::FloatArray a = stored.read_floats(slot.name);
+      arrays[slot.name] = ResultArray::floats(std::move(a.data), std::move(a.dims));
+    }
+  set_named_parameters(loaded->params, arrays, path + ": " + stored.path());
   return loaded;
 }
 

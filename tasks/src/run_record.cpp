@@ -25,9 +25,7 @@ ResultArray ResultArray::strings(std::vector<std::string> values) {
   return {{n}, std::move(values)};
 }
 
-namespace {
-
-void write_array(io::Group& group, const std::string& name, const ResultArray& array) {
+void write_result_array(io::Group& group, const std::string& name, const ResultArray& array) {
   if (const auto* reals = std::get_if<std::vector<double>>(&array.values)) group.write(name, *reals, array.shape);
   else if (const auto* floats = std::get_if<std::vector<float>>(&array.values)) group.write(name, *floats, array.shape);
   else if (const auto* ints = std::get_if<std::vector<std::int64_t>>(&array.values)) group.write(name, *ints, array.shape);
@@ -37,8 +35,6 @@ void write_array(io::Group& group, const std::string& name, const ResultArray& a
   }
 }
 
-}  // namespace
-
 void write_run_record(io::Group& group, const RunRecord& record, bool with_weights) {
   group.set_attr("model", record.model);
   group.set_attr("seed", static_cast<std::int64_t>(record.seed));
@@ -46,13 +42,13 @@ void write_run_record(io::Group& group, const RunRecord& record, bool with_weigh
   for (const auto& [name, value] : record.scalars) group.set_attr(name, value);
   for (const auto& [name, text] : record.strings) group.set_attr(name, text);
   for (const auto& [name, curve] : record.curves) group.write(name, curve);
-  for (const auto& [name, array] : record.arrays) write_array(group, name, array);
+  for (const auto& [name, array] : record.arrays) write_result_array(group, name, array);
   if (with_weights && !record.weights.empty()) {
     io::Group weights = group.create_group("weights");
     if (record.model_config) write_model_config(weights, *record.model_config);
     for (const auto& [which, parameters] : record.weights) {
       io::Group g = weights.create_group(which);
-      for (const auto& [name, array] : parameters) write_array(g, name, array);
+      for (const auto& [name, array] : parameters) write_result_array(g, name, array);
     }
   }
   write_recordings(group, record.recordings);

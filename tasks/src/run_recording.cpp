@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 namespace ccrnn::tasks {
 
@@ -27,6 +28,14 @@ BatchStats RunRecorder::train(Trainer<float>& trainer, const Model<float>& model
   auto& v = epoch_values_;
   if (rec.predictions.size() > 0) v["alignment_prediction"].push_back(prediction_alignment(rec).mean);
   if (rec.truncated_gradients.size() > 0) v["alignment_truncated"].push_back(truncated_alignment(rec).mean);
+  if (rec.learning_signals.size() > 0) {
+    // BP(lambda) only, so the curves exist only in its runs (created at the first recording, iteration 0).
+    const Alignment signal = learning_signal_alignment(rec);
+    v["alignment_learning_signal"].push_back(signal.mean);
+    for (size_t t = 0; t < signal.per_boundary.size(); ++t)
+      v["alignment_learning_signal_t" + std::to_string(t)].push_back(signal.per_boundary[t]);
+    for (const auto& [name, values] : v) curves_[name];
+  }
   // Population statistics over the boundary samples j >= 1 (boundary 0 is the all-zero initial state).
   const Index B = rec.batch, samples = rec.windows * B;
   const Eigen::MatrixXd cortex = rec.states.rightCols(samples).cast<double>();
@@ -43,6 +52,19 @@ BatchStats RunRecorder::train(Trainer<float>& trainer, const Model<float>& model
   }
   if (config_.arrays) kept_.push_back(std::move(rec));
   return stats;
+}
+
+void RunRecorder::save_state(RunState& state) const {
+  if (config_.arrays)
+    throw std::invalid_argument("--record-arrays: recordings kept whole are not checkpointed; leave out one of "
+                                "--record-arrays and the checkpoint");
+  state.put_integer("iteration", iteration_);
+  for (const auto& [name, curve] : curves_) state.put_reals("curves/" + name, curve);
+}
+
+void RunRecorder::restore_state(const RunState& state) {
+  iteration_ = static_cast<long>(state.integer("iteration"));
+  for (auto& [name, curve] : curves_) curve = state.reals("curves/" + name);
 }
 
 void RunRecorder::end_epoch() {
@@ -91,6 +113,9 @@ void write_recordings(io::Group& group, const std::vector<BoundaryRecording<floa
     write_matrix(g, "targets", rec.targets);
     write_matrix(g, "true_gradients", rec.true_gradients);
     write_matrix(g, "truncated_gradients", rec.truncated_gradients);
+    write_matrix(g, "learning_signals", rec.learning_signals);
+    write_matrix(g, "true_learning_signals", rec.true_learning_signals);
+    write_matrix(g, "td_errors", rec.td_errors);
   }
 }
 

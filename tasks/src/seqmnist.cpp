@@ -1,4 +1,3 @@
-#include <ccrnn/tasks/digit_templates.hpp>
 #include <ccrnn/tasks/seqmnist.hpp>
 
 #include <cmath>
@@ -35,7 +34,7 @@ SeqMnist::SeqMnist(const SeqMnistConfig& config) : config_(config) {
       }
       targets_.push_back(line);
     } else if (config.target == SeqMnistTarget::digit) {
-      targets_.push_back(resample_polyline(digit_template(d), rows));
+      targets_.push_back(digit_target(config.digit_templates, d, rows));
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <ccrnn/core/shuffle.hpp>
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/tasks/evaluation.hpp>
+#include <ccrnn/tasks/fingerprint.hpp>
 #include <ccrnn/tasks/mnist_idx.hpp>
 #include <ccrnn/tasks/procedural_digits.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
@@ -31,11 +32,11 @@ SeqMnistRunConfig::SeqMnistRunConfig() {
 }
 
 SeqMnistEvaluation evaluate_seqmnist(const Model<float>& model, const SeqMnist& task, const DigitImages& images,
-                                     Index count, Index eval_batch, bool with_drawing_metrics) {
+                                     Index count, Index eval_batch, bool with_drawing_metrics,
+                                     TbpttWorkspace<float>& ws) {
   const Index n = count > 0 ? std::min(count, images.count()) : images.count();
   if (n < 1) throw std::invalid_argument("seqMNIST: nothing to evaluate (empty image set)");
   const Index L = task.length();
-  TbpttWorkspace<float> ws;
   SeqMnistEvaluation result;
   double error_sum = 0.0, confidence_sum = 0.0;
   Index correct = 0;
@@ -107,15 +108,25 @@ class SeqMnistRun final : public TaskRun {
     return {&batch_, {}, 1.0};
   }
 
+  // order_ is shuffled in place every epoch, so the previous epoch's order is part of the state.
+  void save_state(RunState& state) const override {
+    state.put_rng("data_rng", data_rng_);
+    state.put_indices("order", order_);
+  }
+  void restore_state(const RunState& state) override {
+    state.get_rng("data_rng", data_rng_);
+    order_ = state.indices("order");
+  }
+
   std::vector<double> validate() override {
     const SeqMnistEvaluation val =
-        evaluate_seqmnist(model_, task_, data_.validation, config_.validation_size, config_.eval_batch, false);
+        evaluate_seqmnist(model_, task_, data_.validation, config_.validation_size, config_.eval_batch, false, eval_ws_);
     if (task_.drawing()) return {val.error};
     return {val.error, val.accuracy};
   }
 
   void test(RunRecord& r) override {
-    const SeqMnistEvaluation test = evaluate_seqmnist(model_, task_, data_.test, 0, config_.eval_batch, task_.drawing());
+    const SeqMnistEvaluation test = evaluate_seqmnist(model_, task_, data_.test, 0, config_.eval_batch, task_.drawing(), eval_ws_);
     r.scalars["final_train_error"] = r.curves.at("train_error").back();
     r.scalars["test_error"] = test.error;
     if (!task_.drawing()) {
@@ -125,6 +136,7 @@ class SeqMnistRun final : public TaskRun {
       return;
     }
     r.scalars["dysmetria"] = test.drawing.dysmetria;
+    r.scalars["irregularity"] = test.drawing.irregularity;
     r.scalars["stationary_path_length"] = test.drawing.stationary_path_length;
     r.scalars["endpoint_error"] = test.drawing.endpoint_error;
     // The first trajectories_per_class test images of each digit, by digit, then in test-set order.
@@ -143,10 +155,10 @@ class SeqMnistRun final : public TaskRun {
     std::vector<Eigen::MatrixXd> trajectories;
     std::vector<std::int64_t> image_ids, image_labels;
     if (!images.empty()) {
-      TbpttWorkspace<float> ws;
       const Batch<float> batch = task_.make_batch<float>(data_.test, images, true);
-      predict(model_, batch, ws);
-      for (Index j = 0; j < batch.size; ++j) trajectories.push_back(trajectory_of(ws.outputs, batch.size, task_.length(), j));
+      predict(model_, batch, eval_ws_);
+      for (Index j = 0; j < batch.size; ++j)
+        trajectories.push_back(trajectory_of(eval_ws_.outputs, batch.size, task_.length(), j));
     }
     for (Index i : images) {
       image_ids.push_back(i);
@@ -167,6 +179,7 @@ class SeqMnistRun final : public TaskRun {
   Rng data_rng_;
   std::vector<Index> order_, indices_;
   Batch<float> batch_;
+  TbpttWorkspace<float> eval_ws_;  // validation and test forward passes (kept: see evaluate_seqmnist)
 };
 
 class SeqMnistTask final : public Task {
@@ -179,6 +192,10 @@ class SeqMnistTask final : public Task {
     s.section("Task and data");
     s.add_choice("target", &config_.task.target, parse_seqmnist_target,
                  [](SeqMnistTarget t) { return to_string(t); }, "line, digit or class");
+    s.add_choice("digit_templates", &config_.task.digit_templates, parse_digit_templates,
+                 [](DigitTemplates t) { return to_string(t); },
+                 "--target digit: the reference's ten templates and resampling (neuralml/ccDNI) or ccrnn's own "
+                 "(arc-length resampled; docs/algorithm-notes.md)");
     s.add("feedback_interval", &config_.task.feedback_interval,
           "drawing targets: feedback at steps t with t % interval == 0 (1 = every step); class: last step only");
     if (!data_given_) {
@@ -198,7 +215,8 @@ class SeqMnistTask final : public Task {
   std::string summary() const override {
     return "Sequential MNIST (Boven et al. 2023): a 28x28 digit read one row per step (28 steps x 28 pixels).\n"
            "--target line: draw a line from the origin to one of 10 points (radius 10) chosen by the digit;\n"
-           "--target digit: draw the digit's template; --target class: name the digit at the last step.\n"
+           "--target digit: draw the digit's template (--digit-templates: the reference's or ccrnn's);\n"
+           "--target class: name the digit at the last step.\n"
            "Without --mnist-dir the data is ccrnn's built-in procedural digit set, a stand-in, not MNIST.";
   }
   ExperimentConfig& experiment() override { return config_; }
@@ -209,6 +227,8 @@ class SeqMnistTask final : public Task {
     require_at_least("feedback_interval", static_cast<double>(config_.task.feedback_interval), 1);
     if (classify() && settings_.given("feedback_interval"))
       throw SettingError("--feedback-interval applies to the drawing targets; --target class is supervised at the last step");
+    if (config_.task.target != SeqMnistTarget::digit && settings_.given("digit_templates"))
+      throw SettingError("--digit-templates applies to --target digit");
     require_at_least("train_size", static_cast<double>(config_.train_size), 0);
     require_at_least("val_size", static_cast<double>(config_.validation_size), 0);
     require_at_least("eval_batch", static_cast<double>(config_.eval_batch), 1);
@@ -269,6 +289,17 @@ class SeqMnistTask final : public Task {
     return out;
   }
 
+  std::string data_fingerprint() const override {
+    Fingerprint f;
+    for (const DigitImages* images : {&data_->train, &data_->validation, &data_->test}) {
+      f.add(images->rows);
+      f.add(images->cols);
+      f.add(images->pixels);
+      f.add(images->labels);
+    }
+    return f.hex();
+  }
+
   std::string default_seeds() const override { return "3"; }
   std::string primary_scalar() const override { return classify() ? "test_error_rate" : "final_train_error"; }
   std::vector<SummaryColumn> summary_columns() const override {
@@ -280,6 +311,7 @@ class SeqMnistTask final : public Task {
     return {{"final_train_error", "final train error"},
             {"test_error", "test error"},
             {"dysmetria", "dysmetria"},
+            {"irregularity", "irregularity"},
             {"endpoint_error", "endpoint error"}};
   }
 

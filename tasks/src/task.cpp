@@ -14,6 +14,14 @@ std::string Task::describe_run(const RunRecord& record) const {
   return line;
 }
 
+void TaskRun::save_state(RunState&) const {
+  throw std::invalid_argument("this task's runs cannot be checkpointed (its TaskRun has no save_state)");
+}
+
+void TaskRun::restore_state(const RunState&) {
+  throw std::invalid_argument("this task's runs cannot be checkpointed (its TaskRun has no restore_state)");
+}
+
 TrialsData Task::export_trials() const {
   throw std::invalid_argument("task '" + name() + "' has no fixed data set to export as trials");
 }

@@ -1,5 +1,6 @@
 #include <ccrnn/tasks/caption/run.hpp>
 #include <ccrnn/tasks/line_drawing_task.hpp>
+#include <ccrnn/tasks/loop_drawing_task.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
 #include <ccrnn/tasks/task_registry.hpp>
 #include <ccrnn/tasks/trials/task.hpp>
@@ -16,6 +17,7 @@ const Entry registry[] = {
     {"seqmnist", [] { return make_seqmnist_task(); }},
     {"caption", [] { return make_caption_task(); }},
     {"trials", [] { return make_trials_task(); }},
+    {"loopdraw", [] { return make_loop_drawing_task(); }},
 };
 }  // namespace
 

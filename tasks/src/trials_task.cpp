@@ -3,6 +3,7 @@
 #include <ccrnn/core/shuffle.hpp>
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/tasks/evaluation.hpp>
+#include <ccrnn/tasks/fingerprint.hpp>
 #include <ccrnn/tasks/shared_data.hpp>
 #include <ccrnn/tasks/trials/file.hpp>
 #include <ccrnn/tasks/trials/task.hpp>
@@ -29,9 +30,9 @@ struct Evaluation {
 };
 
 /// The task's validation / test metrics of a split (see trials/task.hpp), forward only.
-Evaluation evaluate(const Model<float>& model, const TrialSet& set, Index eval_batch) {
+/// The workspace is the caller's, kept between evaluations (see evaluate_seqmnist).
+Evaluation evaluate(const Model<float>& model, const TrialSet& set, Index eval_batch, TbpttWorkspace<float>& ws) {
   const Index n = set.size(), L = set.length();
-  TbpttWorkspace<float> ws;
   double error_sum = 0.0, confidence_sum = 0.0;
   Index pairs = 0, correct = 0;
   for (Index first = 0; first < n; first += eval_batch) {
@@ -97,9 +98,21 @@ class TrialsRun final : public TaskRun {
     return {&batch_, {}, 1.0};
   }
 
+  void save_state(RunState& state) const override {
+    if (generator_)
+      throw std::invalid_argument("trials: a run fed by a generator cannot be checkpointed (the generator's state is "
+                                  "its own); train without a checkpoint");
+    state.put_rng("data_rng", data_rng_);
+    state.put_indices("order", order_);  // shuffled in place every epoch
+  }
+  void restore_state(const RunState& state) override {
+    state.get_rng("data_rng", data_rng_);
+    order_ = state.indices("order");
+  }
+
   std::vector<double> validate() override {
     if (!data_.validation) return {};
-    const Evaluation e = evaluate(model_, *data_.validation, config_.eval_batch);
+    const Evaluation e = evaluate(model_, *data_.validation, config_.eval_batch, eval_ws_);
     if (data_.is_classification()) return {e.error, e.accuracy};
     return {e.error};
   }
@@ -107,7 +120,7 @@ class TrialsRun final : public TaskRun {
   void test(RunRecord& r) override {
     r.scalars["final_train_error"] = r.curves.at("train_error").back();
     if (!data_.test) return;
-    const Evaluation e = evaluate(model_, *data_.test, config_.eval_batch);
+    const Evaluation e = evaluate(model_, *data_.test, config_.eval_batch, eval_ws_);
     r.scalars["test_error"] = e.error;
     if (data_.is_classification()) {
       r.scalars["test_accuracy"] = e.accuracy;
@@ -125,7 +138,24 @@ class TrialsRun final : public TaskRun {
   Rng data_rng_;
   std::vector<Index> order_;
   Batch<float> batch_;
+  TbpttWorkspace<float> eval_ws_;  // validation and test forward passes, kept between epochs
 };
+
+template <class T>
+void add_array(Fingerprint& f, const std::optional<TrialArray<T>>& array) {
+  f.add(std::string_view(array ? "array" : "absent"));
+  if (!array) return;
+  f.add(std::vector<std::int64_t>(array->dims.begin(), array->dims.end()));
+  f.add(array->values);
+}
+
+void add_arrays(Fingerprint& f, const TrialArrays& a) {
+  add_array(f, std::optional<TrialArray<float>>(a.inputs));
+  add_array(f, a.targets);
+  add_array(f, a.labels);
+  add_array(f, a.mask);
+  add_array(f, a.context);
+}
 
 class TrialsTask final : public Task {
  public:
@@ -199,6 +229,16 @@ class TrialsTask final : public Task {
   TrialsData export_trials() const override {
     if (!data_) throw std::logic_error("trials: prepare() has not loaded the data");
     return *data_;
+  }
+
+  std::string data_fingerprint() const override {
+    Fingerprint f;
+    f.add(static_cast<std::int64_t>(data_->classes));
+    for (const TrialSet* set : {&data_->train, data_->validation ? &*data_->validation : nullptr, data_->test ? &*data_->test : nullptr}) {
+      f.add(std::string_view(set == nullptr ? "absent" : "split"));
+      if (set != nullptr) add_arrays(f, set->arrays());
+    }
+    return f.hex();
   }
 
   std::string primary_scalar() const override {

@@ -55,8 +55,10 @@ struct CerebellumProblem {
       const int id = params.id(s.name);
       params.value(id) = normal_matrix(rng, s.rows, s.cols, 0.5);
     }
-    auto w0 = params.value(params.id("cerebellum.layers.0.weight"));
-    w0 = w0.cwiseProduct(cerebellum.fibre_mask());
+    if (layers > 0) {  // (k = 0: layer 0 is the output layer, no fibres)
+      auto w0 = params.value(params.id("cerebellum.layers.0.weight"));
+      w0 = w0.cwiseProduct(cerebellum.fibre_mask());
+    }
     inputs = normal_matrix(rng, kInput, kColumns);
     context = normal_matrix(rng, kContext, kColumns);
     R = normal_matrix(rng, kInput, kUsed);
@@ -111,9 +113,11 @@ TEST_CASE("cerebellum: parameter gradients match finite differences", "[gradchec
   // whose granule units are all active somewhere; the loss function also checks that every perturbed
   // evaluation has the unperturbed activation pattern. With h = 1e-4 the rounding error is
   // ~ eps |f| / h ~ 1e-11. Tolerance: |a-n| / max(|a|+|n|, 1e-5) < 1e-6.
-  for (Index layers : {Index{1}, Index{2}}) {
+  // k = 0 is the linear cerebellum (BP(lambda)'s synthesiser): dense, without context.
+  for (Index layers : {Index{0}, Index{1}, Index{2}}) {
     for (Index fibres : {Index{0}, Index{3}}) {
       for (bool with_context : {false, true}) {
+        if (layers == 0 && (fibres > 0 || with_context)) continue;
         DYNAMIC_SECTION("k=" << layers << " fibres=" << fibres << (with_context ? " with context" : "")) {
           // The first seed (of a fixed, deterministic scan) whose problem is well conditioned.
           std::uint64_t seed = 300 + static_cast<std::uint64_t>(layers * 10 + fibres + (with_context ? 100 : 0)) * 1000;
@@ -149,7 +153,7 @@ TEST_CASE("cerebellum: parameter gradients match finite differences", "[gradchec
           const ParamSlot& slot = problem.params.slot(w0);
           const Matrix<double>& mask = problem.cerebellum.fibre_mask();
           Vector<double> expected = report.numeric;
-          for (Index j = 0; j < slot.size(); ++j)
+          for (Index j = 0; j < slot.size() && layers > 0; ++j)  // (k = 0: layer 0 is the output layer)
             if (mask(j % slot.rows, j / slot.rows) == 0) {
               CHECK(analytic[slot.offset + j] == 0.0);
               expected[slot.offset + j] = 0.0;

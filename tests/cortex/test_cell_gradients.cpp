@@ -1,4 +1,5 @@
-// Gradient checks of the cortex's hand-written backward pass (LSTM, tanh RNN, GRU; 1 and 2 layers)
+// Gradient checks of the cortex's hand-written backward pass (LSTM, tanh RNN, GRU, leaky tanh RNN with
+// alpha = 0.3; 1 and 2 layers)
 // against finite differences in double, and the splitting property of the windowed backward.
 //
 // Loss: f(theta, s0) = sum(R o top-layer outputs h_1..h_L) + sum(Q o stacked state s_L), with random R, Q,
@@ -17,6 +18,7 @@
 #include <ccrnn/cortex/cortex.hpp>
 #include <ccrnn/testing/gradcheck.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -48,7 +50,9 @@ struct CellProblem {
   Matrix<double> inputs, s0, R, Q;
   std::vector<Index> offsets;  // first row of each layer in the stacked state
 
-  CellProblem(CellType cell, Index layers, std::uint64_t seed) : cortex(cell, kInput, kHidden, layers) {
+  static constexpr double kLeak = 0.3;  // the leaky tanh cell's alpha (the other cells ignore it)
+
+  CellProblem(CellType cell, Index layers, std::uint64_t seed) : cortex(cell, kInput, kHidden, layers, kLeak) {
     cortex.register_parameters(params);
     Rng init(seed, Stream::cortex_init);
     cortex.initialise(params, init);
@@ -59,7 +63,7 @@ struct CellProblem {
     Index offset = 0;
     for (Index l = 0; l < layers; ++l) {
       offsets.push_back(offset);
-      // h in (-0.9, 0.9); an LSTM's c in (-1.5, 1.5)
+      // h in (-0.9, 0.9); an LSTM's c and a leaky cell's u in (-1.5, 1.5)
       for (Index c = 0; c < kBatch; ++c)
         for (Index r = 0; r < cortex.layer(l).state_size(); ++r)
           s0(offset + r, c) = r < kHidden ? rng.uniform(-0.9, 0.9) : rng.uniform(-1.5, 1.5);
@@ -117,7 +121,7 @@ double max_abs_difference(const Matrix<double>& a, const Matrix<double>& b) {
 }  // namespace
 
 TEST_CASE("cortex cells: parameter and initial-state gradients match finite differences", "[gradcheck][cortex]") {
-  for (CellType cell : {CellType::lstm, CellType::tanh, CellType::gru}) {
+  for (CellType cell : {CellType::lstm, CellType::tanh, CellType::gru, CellType::leaky_tanh}) {
     for (Index layers : {Index{1}, Index{2}}) {
       DYNAMIC_SECTION(to_string(cell) << ", " << layers << " layer(s)") {
         CellProblem problem(cell, layers, 1000 + static_cast<std::uint64_t>(cell) * 10 + layers);
@@ -185,7 +189,7 @@ TEST_CASE("cortex cells: backward over steps 0..k and k..L with the state gradie
   // The same recursion in the same order: only the blocking of the matrix products may differ, so we
   // allow a few ulps of the gradients' scale (1e-13 relative), far below any real discrepancy.
   const Index L = CellProblem::kLength;
-  for (CellType cell : {CellType::lstm, CellType::tanh, CellType::gru}) {
+  for (CellType cell : {CellType::lstm, CellType::tanh, CellType::gru, CellType::leaky_tanh}) {
     for (Index layers : {Index{1}, Index{2}}) {
       DYNAMIC_SECTION(to_string(cell) << ", " << layers << " layer(s)") {
         CellProblem problem(cell, layers, 2000 + static_cast<std::uint64_t>(cell) * 10 + layers);
@@ -206,5 +210,42 @@ TEST_CASE("cortex cells: backward over steps 0..k and k..L with the state gradie
         CHECK(max_abs_difference(three.start_grad, whole.start_grad) <= 1e-13 * scale_s);
       }
     }
+  }
+}
+
+TEST_CASE("leaky tanh cell: the forward pass is u_t = alpha u_{t-1} + W_hh f(u_{t-1}) + W_ih x_t, output f(u_t)",
+          "[cortex]") {
+  // The equation written out step by step with plain Eigen, against the layer; and no bias parameters.
+  const Index input = 3, hidden = 4, batch = 2, length = 4;
+  const double alpha = 0.3;
+  Cortex<double> cortex(CellType::leaky_tanh, input, hidden, 1, alpha);
+  ParamSet<double> params;
+  cortex.register_parameters(params);
+  REQUIRE(params.slots().size() == 2);
+  CHECK(params.find("cortex.weight_ih_l0") >= 0);
+  CHECK(params.find("cortex.weight_hh_l0") >= 0);
+  CHECK(cortex.state_size() == 2 * hidden);
+  Rng rng(11, Stream::cortex_init);
+  cortex.initialise(params, rng);
+  const double bound = 1.0 / std::sqrt(static_cast<double>(hidden));
+  CHECK(params.values().cwiseAbs().maxCoeff() <= bound);
+  CHECK(params.values().cwiseAbs().maxCoeff() > 0.5 * bound);
+  Rng data(12, Stream::data);
+  const Matrix<double> x = normal_matrix(data, input, batch * length);
+  CortexTrace<double> trace;
+  cortex.prepare(trace, batch, length);
+  cortex.forward(params, x, trace, 0, length);
+
+  const Matrix<double> w_ih = params.value(params.id("cortex.weight_ih_l0"));
+  const Matrix<double> w_hh = params.value(params.id("cortex.weight_hh_l0"));
+  Matrix<double> u = Matrix<double>::Zero(hidden, batch), f = u;
+  const Matrix<double> outputs = cortex.outputs(trace);
+  for (Index t = 0; t < length; ++t) {
+    u = (alpha * u + w_hh * f + w_ih * x.middleCols(t * batch, batch)).eval();
+    f = u.array().tanh().matrix();
+    CHECK(max_abs_difference(outputs.middleCols(t * batch, batch), f) < 1e-14);
+    Matrix<double> state(2 * hidden, batch);
+    cortex.gather_state(trace, t + 1, state);
+    CHECK(max_abs_difference(state.bottomRows(hidden), u) < 1e-14);
   }
 }

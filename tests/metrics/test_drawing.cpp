@@ -11,6 +11,7 @@ using ccrnn::DrawingMetrics;
 using ccrnn::drawing_metrics;
 using ccrnn::endpoint_error;
 using ccrnn::mean_squared_error;
+using ccrnn::path_bend;
 using ccrnn::path_length;
 
 namespace {
@@ -105,6 +106,43 @@ TEST_CASE("drawing_metrics over a set of trials", "[metrics][drawing]") {
   CHECK(m.stationary_path_length == Approx(9.0));
   // endpoint_error = (5 + 0 + 3) / 3.
   CHECK(m.endpoint_error == Approx(8.0 / 3.0));
+  // irregularity over the two moving targets (straight, bend 0): trial 1 is drawn straight (bend 0),
+  // trial 2's zig-zag has ends 2 apart over a length of 2 sqrt(2): bend 1 - 1/sqrt(2). Mean (1 - 1/sqrt 2) / 2.
+  CHECK(m.irregularity == Approx((1.0 - 1.0 / std::sqrt(2.0)) / 2.0));
+}
+
+TEST_CASE("path_bend", "[metrics][drawing]") {
+  CHECK(path_bend(line_to(3, 4, 10)) == Approx(0.0).margin(1e-15));
+  // A right angle (0,0) (3,0) (3,4): ends 5 apart over a length of 7.
+  CHECK(path_bend(traj({{0, 0}, {3, 0}, {3, 4}})) == Approx(1.0 - 5.0 / 7.0));
+  // A closed square returns to its start: bend 1.
+  CHECK(path_bend(traj({{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}})) == Approx(1.0));
+  // Going out and back along a line also ends where it began.
+  CHECK(path_bend(traj({{0, 0}, {2, 0}, {0, 0}})) == Approx(1.0));
+  // A path that does not move counts as straight; so does a single point.
+  CHECK(path_bend(Eigen::MatrixXd::Zero(2, 6)) == 0.0);
+  CHECK(path_bend(traj({{1, 2}})) == 0.0);
+  // Independent of scale and direction.
+  const Eigen::MatrixXd bent = traj({{0, 0}, {1, 2}, {4, 2}, {5, 5}});
+  CHECK(path_bend(-3.0 * bent) == Approx(path_bend(bent)));
+  CHECK_THROWS_AS(path_bend(Eigen::MatrixXd::Zero(3, 4)), std::invalid_argument);
+}
+
+TEST_CASE("irregularity sees a bent path that dysmetria does not", "[metrics][drawing]") {
+  // Target: straight from (0,0) to (0,4) in 3 steps (length 4). Drawn: (0,0) (2,2) (0,4), length 4 sqrt 2,
+  // and a straight drawing of the same length, overshooting to (0, 4 sqrt 2).
+  const std::vector<Eigen::MatrixXd> target{line_to(0, 4, 3)};
+  const DrawingMetrics bent = drawing_metrics({traj({{0, 0}, {2, 2}, {0, 4}})}, target);
+  const DrawingMetrics straight = drawing_metrics({line_to(0, 4 * std::sqrt(2.0), 3)}, target);
+  CHECK(bent.dysmetria == Approx(straight.dysmetria));  // same path length: dysmetria cannot tell them apart
+  CHECK(bent.irregularity == Approx(1.0 - 1.0 / std::sqrt(2.0)));
+  CHECK(straight.irregularity == Approx(0.0).margin(1e-15));
+  // A curved target: the excess over the target's own bend. Drawing the target exactly gives 0.
+  const Eigen::MatrixXd arc = traj({{0, 0}, {3, 0}, {3, 4}});
+  CHECK(drawing_metrics({arc}, {arc}).irregularity == 0.0);
+  CHECK(drawing_metrics({line_to(3, 4, 3)}, {arc}).irregularity == Approx(-(1.0 - 5.0 / 7.0)));
+  // No moving target: NaN.
+  CHECK(std::isnan(drawing_metrics({line_to(1, 1, 3)}, {Eigen::MatrixXd::Zero(2, 3)}).irregularity));
 }
 
 TEST_CASE("drawing_metrics: perfect drawing, undershoot and missing categories", "[metrics][drawing]") {

@@ -135,6 +135,48 @@ def test_line_drawing_batches_and_targets():
         task.make_batch([4])
 
 
+# The reference's digit vertices (neuralml/ccDNI src/dataset/mnist.py, draw0 .. draw9), written out here
+# independently of ccrnn's C++ table.
+REFERENCE_DIGITS = [
+    ([0, 0, 0, 0.5, 1, 1, 1, 0.5, 0], [1, 0.5, 0, 0, 0, 0.5, 1, 1, 1]),
+    ([0.25, 0.5, 0.5, 0.5], [0.75, 1, 0.5, 0]),
+    ([0, 0.5, 1, 0.5, 0, 0.5, 1], [1, 1, 1, 0.5, 0, 0, 0]),
+    ([0, 0.5, 1, 1, 0.5, 1, 1, 0.5, 0], [1, 1, 1, 0.5, 0.5, 0.5, 0, 0, 0]),
+    ([0, 0, 0.5, 1, 0.5, 0.5, 0.5, 0.5], [1, 0.5, 0.5, 0.5, 0.5, 1, 0.5, 0]),
+    ([0, 0.5, 1, 0.5, 0, 0, 0.5, 1, 1, 0.5, 0], [1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0, 0, 0]),
+    ([0, 0, 0, 0.5, 1, 1, 0.5, 0], [1, 0.5, 0, 0, 0, 0.5, 0.5, 0.5]),
+    ([0, 0.5, 1, 0.5, 0], [1, 1, 1, 0.5, 0]),
+    ([0, 0.5, 1, 0.5, 0, 0.5, 1, 0.5, 0], [1, 0.5, 0, 0, 0, 0.5, 1, 1, 1]),
+    ([0, 0, 0.5, 1, 1, 0.5, 0, 0.5, 1, 1, 1], [1, 0.5, 0.5, 0.5, 1, 1, 1, 1, 1, 0.5, 0]),
+]
+
+
+def per_segment_points(points, steps):
+    """The reference's resampling: equal sample counts per segment (the first r - 1 segments one more when
+    steps % segments = r > 0, else the last one fewer), linspace along each without its end, the last vertex."""
+    segments = len(points) - 1
+    counts = [steps // segments] * segments
+    r = steps % segments
+    if r > 0:
+        for i in range(r - 1):
+            counts[i] += 1
+    else:
+        counts[-1] -= 1
+    parts = [np.linspace(points[i], points[i + 1], counts[i] + 1)[:-1] for i in range(segments)]
+    return np.vstack(parts + [points[-1:]])
+
+
+def test_seqmnist_digit_targets_are_the_reference_templates_resampled_per_segment():
+    reference = ccrnn.SeqMnist(target="digit")
+    assert str(reference.config.digit_templates).endswith("reference")  # the default
+    own = ccrnn.SeqMnist(target="digit", digit_templates="ccrnn")
+    for d, (x, y) in enumerate(REFERENCE_DIGITS):
+        expected = per_segment_points(np.column_stack([x, y]).astype(float), 28)
+        assert expected.shape == (28, 2)
+        np.testing.assert_allclose(reference.target(d), expected, rtol=0, atol=1e-15, err_msg=f"digit {d}")
+        assert np.abs(own.target(d) - expected).max() > 0.05  # ccrnn's own templates are other drawings
+
+
 def test_digit_images_round_trip_and_seqmnist_batches():
     images = ccrnn.procedural_digits(seed=1, first=0, count=12)
     px, labels = images.images, images.labels

@@ -465,3 +465,67 @@ TEST_CASE("caption model: greedy decoding is what teacher forcing of its own out
   CHECK(ended > 0);
   CHECK(ended < images);
 }
+
+TEST_CASE("caption model: a frozen encoder keeps its projection, batch norm and running averages; the embedding learns",
+          "[caption][trainer]") {
+  CaptionModelConfig config = tiny_config(true);
+  config.frozen_encoder = true;
+  CaptionModel<double> model(config), learning(tiny_config(true));
+  prepare(model, 31);
+  prepare(learning, 31);
+  model.running_mean = Vector<double>::Constant(3, 0.25);  // not the initial averages, so a change would show
+  model.running_var = Vector<double>::Constant(3, 2.0);
+  const EncoderHead<double> before = model.encoder_head();
+  const Matrix<double> embedding_before = model.encoder.value(model.encoder.id("decoder.embed.weight"));
+
+  TrainerConfig tc;
+  tc.tbptt.truncation = 2;
+  tc.tbptt.loss = LossKind::cross_entropy;
+  tc.tbptt.input_grads = true;
+  tc.step_per_window = true;
+  Trainer<double> trainer(model.decoder, tc);
+  trainer.attach_parameters(model.encoder);
+  Rng dropout(3, Stream::noise);
+  for (std::uint64_t seed : {32, 33, 34}) {
+    CaptionBatch<double> cb = tiny_batch(model, seed);
+    cb.update_running = true;  // a training batch as the task makes it
+    model.draw_dropout(cb, dropout);
+    trainer.train_batch_with_hooks(cb.batch, model.training_hooks(cb, trainer));
+    // The image's input is the evaluation-mode encoding (running averages), dropout aside.
+    CaptionBatch<double> eval = model.make_batch(cb.features, {{3, 4}, {5, 6}, {7, 3}}, false);
+    model.fill_inputs(eval, 0, 1);
+    const Matrix<double> kept = (cb.dropout_mask.leftCols(3).array() != 0.0).cast<double>().matrix();
+    CHECK((cb.batch.inputs.leftCols(3) - eval.batch.inputs.leftCols(3).cwiseProduct(cb.dropout_mask.leftCols(3)))
+              .cwiseAbs()
+              .maxCoeff() < 1e-12);
+    CHECK(kept.sum() > 0);
+  }
+  const EncoderHead<double> after = model.encoder_head();
+  CHECK(after.weight == before.weight);  // bitwise
+  CHECK(after.bias == before.bias);
+  CHECK(after.bn_weight == before.bn_weight);
+  CHECK(after.bn_bias == before.bn_bias);
+  CHECK(after.running_mean == before.running_mean);
+  CHECK(after.running_var == before.running_var);
+  const Matrix<double> embedding_after = model.encoder.value(model.encoder.id("decoder.embed.weight"));
+  CHECK((embedding_after - embedding_before).cwiseAbs().maxCoeff() > 1e-4);  // the embedding learned
+
+  // Control: without freezing, the same training moves the projection and the running averages.
+  Trainer<double> learning_trainer(learning.decoder, tc);
+  learning_trainer.attach_parameters(learning.encoder);
+  const EncoderHead<double> learning_before = learning.encoder_head();
+  CaptionBatch<double> cb = tiny_batch(learning, 32);
+  cb.update_running = true;
+  learning_trainer.train_batch_with_hooks(cb.batch, learning.training_hooks(cb, learning_trainer));
+  CHECK((learning.encoder_head().weight - learning_before.weight).cwiseAbs().maxCoeff() > 1e-4);
+  CHECK(learning.encoder_head().running_mean != learning_before.running_mean);
+
+  // The head moves between models of the same shape only.
+  learning.set_encoder_head(before);
+  CHECK(learning.encoder_head().weight == before.weight);
+  CHECK(learning.running_var == before.running_var);
+  CaptionModelConfig wider = tiny_config(false);
+  wider.feature_size = 6;
+  CaptionModel<double> other(wider);
+  CHECK_THROWS_AS(other.set_encoder_head(before), std::invalid_argument);
+}

@@ -1,4 +1,5 @@
-// The ten digit templates (polylines on the 3x3 grid of the unit square) and arc-length resampling.
+// The digit templates: ccrnn's ten (polylines on the 3x3 grid of the unit square, arc-length resampling) and
+// the reference's ten (neuralml/ccDNI mnist.py, resampled per segment as its fit_points).
 #include <ccrnn/tasks/digit_templates.hpp>
 
 #include <catch2/catch.hpp>
@@ -122,5 +123,55 @@ TEST_CASE("digit templates: resampling is piecewise linear and evenly spaced by 
     CHECK(resample_polyline({V(1, 1), V(1, 1)}, 3).col(1) == V(1, 1));
     CHECK_THROWS_AS(resample_polyline({}, 5), std::invalid_argument);
     CHECK_THROWS_AS(resample_polyline({V(0, 0), V(1, 0)}, 1), std::invalid_argument);
+  }
+}
+
+TEST_CASE("reference digit templates: resampled per segment as the reference's fit_points, by hand", "[tasks]") {
+  const auto at = [](const Eigen::MatrixXd& m, Index k) { return V(m(0, k), m(1, k)); };
+  const auto close = [](const V& a, const V& b) { return (a - b).norm() < 1e-15; };
+  SECTION("7: five vertices, four segments of 7, 7, 7 and 6 samples (28 = 4 * 7, the last one fewer)") {
+    const Eigen::MatrixXd s = digit_target(DigitTemplates::reference, 7, 28);
+    REQUIRE(s.cols() == 28);
+    CHECK(close(at(s, 0), V(0, 1)));
+    CHECK(close(at(s, 1), V(1.0 / 14, 1)));      // 0.5 / 7 along the top
+    CHECK(close(at(s, 7), V(0.5, 1)));            // second vertex
+    CHECK(close(at(s, 14), V(1, 1)));             // third vertex
+    CHECK(close(at(s, 20), V(4.0 / 7, 4.0 / 7)));  // 1 - 6 * 0.5 / 7 on the diagonal
+    CHECK(close(at(s, 21), V(0.5, 0.5)));         // fourth vertex
+    CHECK(close(at(s, 22), V(5.0 / 12, 5.0 / 12)));  // the last segment in steps of 0.5 / 6
+    CHECK(close(at(s, 26), V(1.0 / 12, 1.0 / 12)));
+    CHECK(close(at(s, 27), V(0, 0)));
+  }
+  SECTION("1: four vertices, 28 = 3 * 9 + 1: three segments of 9 (the first r - 1 = 0 get one more)") {
+    const Eigen::MatrixXd s = digit_target(DigitTemplates::reference, 1, 28);
+    CHECK(close(at(s, 0), V(0.25, 0.75)));
+    CHECK(close(at(s, 1), V(0.25 + 0.25 / 9, 0.75 + 0.25 / 9)));
+    CHECK(close(at(s, 9), V(0.5, 1)));
+    CHECK(close(at(s, 18), V(0.5, 0.5)));
+    CHECK(close(at(s, 26), V(0.5, 1.0 / 18)));
+    CHECK(close(at(s, 27), V(0.5, 0)));
+  }
+  SECTION("0: nine vertices, 28 = 8 * 3 + 4: the first three segments get 4 samples, the others 3") {
+    const Eigen::MatrixXd s = digit_target(DigitTemplates::reference, 0, 28);
+    const std::vector<V>& v = reference_digit_template(0);
+    REQUIRE(v.size() == 9);
+    const Index vertex_columns[] = {0, 4, 8, 12, 15, 18, 21, 24, 27};
+    for (std::size_t i = 0; i < 9; ++i) CHECK(close(at(s, vertex_columns[i]), v[i]));
+    CHECK(close(at(s, 13), V(2.0 / 3, 0)));  // (0.5, 0) + 0.5 / 3 to the right
+    CHECK(close(at(s, 26), V(1.0 / 6, 1)));  // (0.5, 1) - 2 * 0.5 / 3
+  }
+  SECTION("ccrnn's set is the arc-length resampling of ccrnn's templates") {
+    for (int d = 0; d < 10; ++d)
+      CHECK(digit_target(DigitTemplates::ccrnn, d, 28) == resample_polyline(digit_template(d), 28));
+  }
+  SECTION("names and bad input") {
+    CHECK(parse_digit_templates("reference") == DigitTemplates::reference);
+    CHECK(parse_digit_templates("ccrnn") == DigitTemplates::ccrnn);
+    CHECK(std::string(to_string(DigitTemplates::ccrnn)) == "ccrnn");
+    CHECK_THROWS_WITH(parse_digit_templates("mnist"), Catch::Contains("expected reference or ccrnn"));
+    CHECK_THROWS_AS(reference_digit_template(10), std::out_of_range);
+    CHECK_THROWS_AS(resample_per_segment({V(0, 0)}, 5), std::invalid_argument);
+    CHECK_THROWS_AS(resample_per_segment(reference_digit_template(9), 10), std::invalid_argument);  // 11 vertices
+    CHECK(resample_per_segment(reference_digit_template(9), 11).cols() == 11);  // one sample per vertex
   }
 }

@@ -24,6 +24,7 @@
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
+using caption_test::small_caption;
 
 namespace {
 
@@ -35,20 +36,6 @@ LineDrawingRunConfig small_line_drawing() {
   c.train_size = 100;  // 2 iterations per epoch
   c.validation_size = 20;
   c.test_repeats = 1;
-  return c;
-}
-
-CaptionRunConfig small_caption() {
-  CaptionRunConfig c;
-  c.scenes.train_images = 40;
-  c.scenes.validation_images = 30;
-  c.scenes.test_images = 20;
-  c.scenes.feature_size = 16;
-  c.caption.embedding_size = 16;
-  c.model.hidden_size = 16;
-  c.model.cerebellar.hidden_size = 16;
-  c.batch_size = 20;
-  c.eval_batch_size = 50;
   return c;
 }
 
@@ -166,7 +153,11 @@ TEST_CASE("settings: a setting bound to a nested field changes that field and th
     s.assign("T", "2");
     s.assign("hidden", "9");
     s.assign("feedback-interval", "5");
+    CHECK(s.find("io_lesion_clip")->get() == "exclude");  // the default: a clean freeze
+    s.assign("io-lesion-clip", "include");
+    CHECK_THAT(setting_error([&] { s.assign("io_lesion_clip", "all"); }), Catch::Contains("--io-lesion-clip"));
     const ExperimentConfig& c = task->experiment();
+    CHECK(c.trainer.io_lesion_clip == IoLesionClip::include);
     CHECK(c.model.cerebellar.hidden_size == 23);
     CHECK(c.model.cerebellar.layers == 3);
     CHECK(c.model.cerebellar.fibres == 4);
@@ -181,6 +172,7 @@ TEST_CASE("settings: a setting bound to a nested field changes that field and th
     CHECK(run.model.cerebellar.layers == 3);
     CHECK(run.trainer.tbptt.sg_scale == 0.25);
     CHECK(run.trainer.tbptt.truncation == 2);
+    CHECK(run.trainer.io_lesion_clip == IoLesionClip::include);
     const auto started = task->start(run, 1);
     const Model<float>& model = started->model();
     REQUIRE(model.cerebellum.has_value());

@@ -66,19 +66,25 @@ TEST_CASE("seqMNIST line targets go from the origin to radius 10 at 36 degrees p
 }
 
 TEST_CASE("seqMNIST digit targets start and end at their template's first and last vertex", "[tasks]") {
-  const SeqMnist task(SeqMnistConfig{SeqMnistTarget::digit, 4, 10.0});
-  for (int d = 0; d < 10; ++d) {
-    const auto& target = task.target(d);
-    const auto& vertices = digit_template(d);
-    REQUIRE(target.cols() == 28);
-    CHECK((target.col(0) - vertices.front()).norm() < 1e-12);
-    CHECK((target.col(27) - vertices.back()).norm() < 1e-12);
-    CHECK(target.minCoeff() >= 0.0);  // on the unit square
-    CHECK(target.maxCoeff() <= 1.0);
+  CHECK(SeqMnistConfig{}.digit_templates == DigitTemplates::reference);  // the reference's by default
+  for (DigitTemplates set : {DigitTemplates::reference, DigitTemplates::ccrnn}) {
+    SeqMnistConfig config{SeqMnistTarget::digit, 4, 10.0};
+    config.digit_templates = set;
+    const SeqMnist task(config);
+    INFO(to_string(set));
+    for (int d = 0; d < 10; ++d) {
+      const auto& target = task.target(d);
+      const auto& vertices = set == DigitTemplates::reference ? reference_digit_template(d) : digit_template(d);
+      REQUIRE(target.cols() == 28);
+      CHECK((target.col(0) - vertices.front()).norm() < 1e-12);
+      CHECK((target.col(27) - vertices.back()).norm() < 1e-12);
+      CHECK(target.minCoeff() >= 0.0);  // on the unit square
+      CHECK(target.maxCoeff() <= 1.0);
+    }
+    // Different digits are different drawings.
+    for (int a = 0; a < 10; ++a)
+      for (int b = a + 1; b < 10; ++b) CHECK((task.target(a) - task.target(b)).norm() > 0.1);
   }
-  // Different digits are different drawings.
-  for (int a = 0; a < 10; ++a)
-    for (int b = a + 1; b < 10; ++b) CHECK((task.target(a) - task.target(b)).norm() > 0.1);
 }
 
 TEST_CASE("seqMNIST batches feed one image row per step, time-major", "[tasks]") {

@@ -5,9 +5,16 @@
 
 namespace ccrnn {
 
+namespace detail {
+/// The cortex's input width: the task's inputs, plus the forward cerebellum's output when the loop is on.
+inline Index cortex_input_size(const ModelConfig& c) {
+  return c.input_size + (c.forward.enabled ? ForwardCerebellum<float>::output_size(c.forward, c.output_size) : 0);
+}
+}  // namespace detail
+
 template <class S>
 Model<S>::Model(const ModelConfig& config)
-    : cortex(config.cell, config.input_size, config.hidden_size, config.layers),
+    : cortex(config.cell, detail::cortex_input_size(config), config.hidden_size, config.layers, config.leak),
       readout(config.hidden_size, config.output_size),
       config_(config) {
   if (config.output_size < 1) throw std::invalid_argument("model: output size must be >= 1");
@@ -21,6 +28,11 @@ Model<S>::Model(const ModelConfig& config)
     cerebellum->register_parameters(params);
   }
   cerebellum_range_ = Range{cortex_range_.end, params.size()};
+  if (config.forward.enabled) {
+    forward_cerebellum.emplace(config.forward, config.hidden_size, config.output_size, config.input_size);
+    forward_cerebellum->register_parameters(params);
+  }
+  forward_cerebellum_range_ = Range{cerebellum_range_.end, params.size()};
 }
 
 template <class S>
@@ -31,6 +43,10 @@ void Model<S>::initialise(std::uint64_t seed) {
   if (cerebellum) {
     Rng init_rng(seed, Stream::cerebellum_init), fibre_rng(seed, Stream::fibres);
     cerebellum->initialise(params, init_rng, fibre_rng);
+  }
+  if (forward_cerebellum) {
+    Rng init_rng(seed, Stream::loop_init), fibre_rng(seed, Stream::loop_fibres), pons_rng(seed, Stream::pons);
+    forward_cerebellum->initialise(params, init_rng, fibre_rng, pons_rng);
   }
   params.zero_grad();
 }

@@ -15,12 +15,17 @@ template <class S>
 Cerebellum<S>::Cerebellum(const CerebellumConfig& config) : config_(config) {
   if (config.input_size < 1) throw std::invalid_argument("cerebellum: input size must be >= 1");
   if (config.hidden_size < 1) throw std::invalid_argument("cerebellum: hidden width M must be >= 1");
-  if (config.layers < 1) throw std::invalid_argument("cerebellum: needs at least one hidden layer (k >= 1)");
+  if (config.layers < 0) throw std::invalid_argument("cerebellum: hidden layers k must be >= 0");
+  // k = 0 is a linear map of the cortical state (BP(lambda)'s default synthesiser): no granule layer for
+  // mossy fibres to reach or a context to be summed into.
+  if (config.layers == 0 && (config.fibres > 0 || config.context_size > 0))
+    throw std::invalid_argument("cerebellum: sparse fibres and a context input need a hidden layer (k >= 1)");
   if (config.fibres < 0 || config.fibres > config.input_size)
     throw std::invalid_argument("cerebellum: fibres per granule unit must be in [0, " +
                                 std::to_string(config.input_size) + "] (the cortical state size), got " +
                                 std::to_string(config.fibres));
   if (config.context_size < 0) throw std::invalid_argument("cerebellum: context size must be >= 0");
+  if (config.output_size < 0) throw std::invalid_argument("cerebellum: output size must be >= 0 (0 = input size)");
   mask_.setOnes(config.hidden_size, config.input_size);
 }
 
@@ -29,25 +34,28 @@ void Cerebellum<S>::register_parameters(ParamSet<S>& params) {
   const Index k = config_.layers;
   for (Index i = 0; i <= k; ++i) {
     const Index in = i == 0 ? config_.input_size : config_.hidden_size;
-    const Index out = i == k ? config_.input_size : config_.hidden_size;
-    const std::string name = "cerebellum.layers." + std::to_string(i);
+    const Index out = i == k ? output_size() : config_.hidden_size;
+    const std::string name = config_.name + ".layers." + std::to_string(i);
     weights_.push_back(params.add(name + ".weight", out, in));
-    biases_.push_back(params.add(name + ".bias", out, 1));
+    if (config_.biases) biases_.push_back(params.add(name + ".bias", out, 1));
   }
   if (config_.context_size > 0)
-    context_weight_ = params.add("cerebellum.context.weight", config_.hidden_size, config_.context_size);
+    context_weight_ = params.add(config_.name + ".context.weight", config_.hidden_size, config_.context_size);
 }
 
 template <class S>
 void Cerebellum<S>::initialise(ParamSet<S>& params, Rng& init_rng, Rng& fibre_rng) {
   const Index k = config_.layers;
-  for (Index i = 0; i < k; ++i) {
+  const Index drawn = config_.zero_output ? k : k + 1;
+  for (Index i = 0; i < drawn; ++i) {
     const double bound = 1.0 / std::sqrt(static_cast<double>(params.value(weights_[i]).cols()));
     fill_uniform(params.value(weights_[i]), init_rng, bound);
-    fill_uniform(params.value(biases_[i]), init_rng, bound);
+    if (config_.biases) fill_uniform(params.value(biases_[i]), init_rng, bound);
   }
-  params.value(weights_[k]).setZero();
-  params.value(biases_[k]).setZero();
+  if (config_.zero_output) {
+    params.value(weights_[k]).setZero();
+    if (config_.biases) params.value(biases_[k]).setZero();
+  }
   if (context_weight_ >= 0)
     fill_uniform(params.value(context_weight_), init_rng, 1.0 / std::sqrt(static_cast<double>(config_.context_size)));
 
@@ -84,12 +92,13 @@ void Cerebellum<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& i
       matmul<S>(params.value(weights_[i]), Op::none, trace.hidden[static_cast<size_t>(i - 1)], Op::none, h,
                 Update::assign);
     }
-    h.colwise() += params.value(biases_[i]).col(0);
+    if (config_.biases) h.colwise() += params.value(biases_[i]).col(0);
     h = h.cwiseMax(S(0));
   }
-  ensure_shape(trace.output, config_.input_size, n);
-  matmul<S>(params.value(weights_[k]), Op::none, trace.hidden.back(), Op::none, trace.output, Update::assign);
-  trace.output.colwise() += params.value(biases_[k]).col(0);
+  ensure_shape(trace.output, output_size(), n);
+  matmul<S>(params.value(weights_[k]), Op::none, output_features(inputs, trace), Op::none, trace.output,
+            Update::assign);
+  if (config_.biases) trace.output.colwise() += params.value(biases_[k]).col(0);
 }
 
 template <class S>
@@ -97,9 +106,10 @@ void Cerebellum<S>::backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs
                              const ConstBlockRef<S>& output_grads, CerebellumTrace<S>& trace) const {
   const Index k = config_.layers, c = output_grads.cols();
   // Gradient w.r.t. the output layer, then down through the granule layers.
-  matmul<S>(output_grads, Op::none, trace.hidden.back().leftCols(c), Op::transpose, params.grad(weights_[k]),
-            Update::add);
-  params.grad(biases_[k]) += output_grads.rowwise().sum();
+  matmul<S>(output_grads, Op::none, output_features(inputs, trace).leftCols(c), Op::transpose,
+            params.grad(weights_[k]), Update::add);
+  if (config_.biases) params.grad(biases_[k]) += output_grads.rowwise().sum();
+  if (k == 0) return;  // a linear cerebellum has no granule layer
   Matrix<S>* g = &trace.grad_a;
   Matrix<S>* g_next = &trace.grad_b;
   ensure_shape(*g, config_.hidden_size, c);
@@ -121,7 +131,7 @@ void Cerebellum<S>::backward(ParamSet<S>& params, const ConstBlockRef<S>& inputs
       if (context_weight_ >= 0 && context != nullptr)
         params.grad(context_weight_).noalias() += (*g) * context->leftCols(c).transpose();
     }
-    params.grad(biases_[i]) += g->rowwise().sum();
+    if (config_.biases) params.grad(biases_[i]) += g->rowwise().sum();
     if (i > 0) std::swap(g, g_next);
   }
 }

@@ -16,6 +16,17 @@ enum class Stream : std::uint64_t {
   fibres = 5,
   validation = 6,
   test = 7,
+  loop_init = 8,     // the forward cerebellum of the loop (loop/forward_cerebellum.hpp)
+  loop_fibres = 9,
+  pons = 10,         // the loop's fixed pons projections
+};
+
+/// Everything an Rng will draw depends on: the generator's words and the cached Box-Muller spare (so that
+/// a checkpoint can bring a stream back exactly).
+struct RngState {
+  std::uint64_t words[4] = {0, 0, 0, 0};
+  bool has_spare = false;
+  double spare = 0.0;
 };
 
 class Rng {
@@ -49,6 +60,13 @@ class Rng {
     do r = next_u64(); while (r < limit);
     return lo + static_cast<std::int64_t>(span == 0 ? r : r % span);
   }
+  RngState state() const { return {{s_[0], s_[1], s_[2], s_[3]}, has_spare_, spare_}; }
+  void set_state(const RngState& state) {
+    for (int i = 0; i < 4; ++i) s_[i] = state.words[i];
+    has_spare_ = state.has_spare;
+    spare_ = state.spare;
+  }
+
   /// Standard normal (Box-Muller; the second value is cached).
   double normal() {
     if (has_spare_) { has_spare_ = false; return spare_; }

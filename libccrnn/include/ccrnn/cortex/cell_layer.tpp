@@ -11,7 +11,12 @@ Index CellLayer<S, Cell>::state_size() const {
 
 template <class S, template <class> class Cell>
 void CellLayer<S, Cell>::register_parameters(ParamSet<S>& params, const std::string& prefix, int layer_index) {
-  this->register_standard(params, prefix, layer_index, Cell<S>::gate_blocks * this->hidden_size());
+  // A cell without biases says so with `static constexpr bool biases = false` (the leaky tanh cell).
+  constexpr bool biases = [] {
+    if constexpr (requires { Cell<S>::biases; }) return Cell<S>::biases;
+    else return true;
+  }();
+  this->register_standard(params, prefix, layer_index, Cell<S>::gate_blocks * this->hidden_size(), biases);
 }
 
 template <class S, template <class> class Cell>

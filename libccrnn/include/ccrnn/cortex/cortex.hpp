@@ -18,7 +18,8 @@ struct CortexTrace {
 template <class S>
 class Cortex {
  public:
-  Cortex(CellType cell, Index input_size, Index hidden_size, Index num_layers);
+  /// leak: alpha of the leaky tanh cell (ignored by the other cells).
+  Cortex(CellType cell, Index input_size, Index hidden_size, Index num_layers, double leak = 0.0);
 
   CellType cell() const { return cell_; }
   Index input_size() const { return layers_.front()->input_size(); }

@@ -1,6 +1,7 @@
 #pragma once
 #include <ccrnn/cortex/cortex.hpp>
 #include <ccrnn/cortex/gru_layer.tpp>
+#include <ccrnn/cortex/leaky_tanh_layer.tpp>
 #include <ccrnn/cortex/lstm_layer.tpp>
 #include <ccrnn/cortex/tanh_layer.tpp>
 
@@ -10,7 +11,7 @@
 namespace ccrnn {
 
 template <class S>
-std::unique_ptr<RecurrentLayer<S>> make_layer(CellType cell, Index input_size, Index hidden_size) {
+std::unique_ptr<RecurrentLayer<S>> make_layer(CellType cell, Index input_size, Index hidden_size, double leak) {
   if (input_size < 1 || hidden_size < 1)
     throw std::invalid_argument("recurrent layer sizes must be >= 1 (input " + std::to_string(input_size) +
                                 ", hidden " + std::to_string(hidden_size) + ")");
@@ -18,15 +19,16 @@ std::unique_ptr<RecurrentLayer<S>> make_layer(CellType cell, Index input_size, I
     case CellType::lstm: return std::make_unique<LstmLayer<S>>(input_size, hidden_size);
     case CellType::tanh: return std::make_unique<TanhLayer<S>>(input_size, hidden_size);
     case CellType::gru: return std::make_unique<GruLayer<S>>(input_size, hidden_size);
+    case CellType::leaky_tanh: return std::make_unique<LeakyTanhLayer<S>>(input_size, hidden_size, leak);
   }
   throw std::invalid_argument("unknown cell type");
 }
 
 template <class S>
-Cortex<S>::Cortex(CellType cell, Index input_size, Index hidden_size, Index num_layers) : cell_(cell) {
+Cortex<S>::Cortex(CellType cell, Index input_size, Index hidden_size, Index num_layers, double leak) : cell_(cell) {
   if (num_layers < 1) throw std::invalid_argument("the cortex needs at least one layer");
   for (Index l = 0; l < num_layers; ++l) {
-    layers_.push_back(make_layer<S>(cell, l == 0 ? input_size : hidden_size, hidden_size));
+    layers_.push_back(make_layer<S>(cell, l == 0 ? input_size : hidden_size, hidden_size, leak));
     state_offsets_.push_back(state_size_);
     state_size_ += layers_.back()->state_size();
   }

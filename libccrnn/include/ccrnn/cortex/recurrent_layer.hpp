@@ -1,5 +1,5 @@
 #pragma once
-// One recurrent layer of the cortex (LSTM, tanh RNN or GRU): forward over a range of steps and the
+// One recurrent layer of the cortex (LSTM, tanh RNN, GRU or leaky tanh RNN): forward over a range of steps and the
 // hand-written backward through it. Layers store what backward needs in a LayerTrace that covers the
 // whole sequence, so a window is just a range of steps [t0, t1) and the weight-gradient products of
 // many windows can be done as one wide product afterwards.
@@ -12,11 +12,13 @@
 
 namespace ccrnn {
 
-enum class CellType { lstm, tanh, gru };
+enum class CellType { lstm, tanh, gru, leaky_tanh };
 
-/// "lstm", "tanh", "gru" -> CellType; throws std::invalid_argument otherwise.
+/// "lstm", "tanh", "gru", "leaky_tanh" -> CellType; throws std::invalid_argument otherwise.
 CellType parse_cell_type(const std::string& name);
 std::string to_string(CellType cell);
+/// Rows of a layer's state per unit: 2 for LSTM ([h; c]) and the leaky tanh cell ([f(u); u]), 1 otherwise.
+Index state_blocks(CellType cell);
 
 /// Per-layer record of a forward pass over a sequence of L steps with batch B.
 template <class S>
@@ -36,17 +38,21 @@ struct LayerTrace {
 template <class S>
 class RecurrentLayer {
  public:
-  RecurrentLayer(Index input_size, Index hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
+  /// leak: the leaky tanh cell's alpha (the other cells ignore it).
+  RecurrentLayer(Index input_size, Index hidden_size, double leak = 0.0)
+      : input_size_(input_size), hidden_size_(hidden_size), leak_(leak) {}
   virtual ~RecurrentLayer() = default;
 
   Index input_size() const { return input_size_; }
   Index hidden_size() const { return hidden_size_; }
-  /// Size of the recurrent state: 2N for LSTM ([h; c]), N otherwise. h is always the first N rows.
+  double leak() const { return leak_; }
+  /// Size of the recurrent state: 2N for LSTM ([h; c]) and the leaky tanh cell ([f(u); u]), N otherwise.
+  /// The layer's output is always the first N rows.
   virtual Index state_size() const = 0;
 
   /// Registers this layer's parameters with PyTorch's names (weight_ih_l<k>, ...), prefixed.
   virtual void register_parameters(ParamSet<S>& params, const std::string& prefix, int layer_index) = 0;
-  /// PyTorch's default initialisation: every weight and bias ~ U(-1/sqrt(N), 1/sqrt(N)).
+  /// PyTorch's default initialisation: every weight and bias (if the cell has biases) ~ U(-1/sqrt(N), 1/sqrt(N)).
   void initialise(ParamSet<S>& params, Rng& rng) const;
 
   /// Sizes the trace for batch B and length L (no allocation if the shape is unchanged).
@@ -71,9 +77,10 @@ class RecurrentLayer {
                                     const LayerTrace<S>& trace, Index t0, Index t1) const = 0;
 
  protected:
-  // Ids of weight_ih, weight_hh, bias_ih, bias_hh in the ParamSet.
+  // Ids of weight_ih, weight_hh, bias_ih, bias_hh in the ParamSet (the biases -1 for a cell without them).
   int w_ih_ = -1, w_hh_ = -1, b_ih_ = -1, b_hh_ = -1;
-  void register_standard(ParamSet<S>& params, const std::string& prefix, int layer_index, Index gate_rows);
+  void register_standard(ParamSet<S>& params, const std::string& prefix, int layer_index, Index gate_rows,
+                         bool biases = true);
   /// Columns [t0*B, t1*B) of the outputs h (first N rows of states blocks t0+1 .. t1).
   static auto hidden_before(const LayerTrace<S>& trace, Index n, Index t0, Index t1) {
     return trace.states.topRows(n).middleCols(t0 * trace.batch, (t1 - t0) * trace.batch);
@@ -82,10 +89,11 @@ class RecurrentLayer {
  private:
   Index input_size_;
   Index hidden_size_;
+  double leak_;
 };
 
 /// Makes a layer of the given cell type.
 template <class S>
-std::unique_ptr<RecurrentLayer<S>> make_layer(CellType cell, Index input_size, Index hidden_size);
+std::unique_ptr<RecurrentLayer<S>> make_layer(CellType cell, Index input_size, Index hidden_size, double leak = 0.0);
 
 }  // namespace ccrnn

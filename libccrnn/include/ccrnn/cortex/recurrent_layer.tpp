@@ -1,6 +1,6 @@
 #pragma once
-// Definitions shared by all cell types (the cells' own are in lstm_layer.tpp, tanh_layer.tpp and
-// gru_layer.tpp). Included only by libccrnn/src (explicit instantiation).
+// Definitions shared by all cell types (the cells' own are in lstm_layer.tpp, tanh_layer.tpp,
+// gru_layer.tpp and leaky_tanh_layer.tpp). Included only by libccrnn/src (explicit instantiation).
 #include <ccrnn/cortex/recurrent_layer.hpp>
 #include <ccrnn/core/ensure_shape.hpp>
 #include <ccrnn/core/init.hpp>
@@ -12,10 +12,11 @@ namespace ccrnn {
 
 template <class S>
 void RecurrentLayer<S>::register_standard(ParamSet<S>& params, const std::string& prefix, int layer_index,
-                                          Index gate_rows) {
+                                          Index gate_rows, bool biases) {
   const std::string l = "_l" + std::to_string(layer_index);
   w_ih_ = params.add(prefix + "weight_ih" + l, gate_rows, input_size_);
   w_hh_ = params.add(prefix + "weight_hh" + l, gate_rows, hidden_size_);
+  if (!biases) return;
   b_ih_ = params.add(prefix + "bias_ih" + l, gate_rows, 1);
   b_hh_ = params.add(prefix + "bias_hh" + l, gate_rows, 1);
 }
@@ -23,7 +24,8 @@ void RecurrentLayer<S>::register_standard(ParamSet<S>& params, const std::string
 template <class S>
 void RecurrentLayer<S>::initialise(ParamSet<S>& params, Rng& rng) const {
   const double bound = 1.0 / std::sqrt(static_cast<double>(hidden_size_));
-  for (int id : {w_ih_, w_hh_, b_ih_, b_hh_}) fill_uniform(params.value(id), rng, bound);
+  for (int id : {w_ih_, w_hh_, b_ih_, b_hh_})
+    if (id >= 0) fill_uniform(params.value(id), rng, bound);
 }
 
 namespace detail {

@@ -4,11 +4,13 @@
 // One recording holds, for one training iteration (one batch), at every boundary j = 0..W (step
 // t_j = min(jT, L), W = ceil(L/T) windows; columns [jB, (j+1)B) hold boundary j, column jB + b sample b):
 //   - the cortical state s_j (state_size x B, the stacked [h; c] of every layer),
-//   - the granule activity of EVERY cerebellar hidden layer (the ReLU outputs, M x B per boundary),
+//   - the granule activity of EVERY cerebellar hidden layer (the ReLU outputs, M x B per boundary; none
+//     for a linear cerebellum, k = 0),
 //   - the cerebellum's prediction C(s_j),
 //   - the bootstrapped target at every window start j = 0..W-1 (only W blocks),
 //   - the TRUE full-BPTT gradient G_j = dF/ds_j of the same loss (dni/true_gradient.hpp; G_W = 0),
 //   - the TRUNCATED-BPTT gradient D_j at every window start (W blocks; what the cRNN gets),
+//   - with BP(lambda) (T = 1): the learning signal of every step, its exact value and the TD errors,
 // all computed with the parameters the iteration used (before its optimizer step).
 //
 // How: the states, granule activity, predictions and targets are read from trainer.workspace() after
@@ -63,6 +65,10 @@ struct BoundaryRecording {
   Matrix<S> targets;                   // state x B*W: bootstrapped target at window start j (empty: none)
   Matrix<S> true_gradients;            // state x B*(W+1): G_j = dF/ds_j (last block zero)
   Matrix<S> truncated_gradients;       // state x B*W: D_j (empty unless RecordingOptions::truncated)
+  // BP(lambda) (TrainerConfig::bp_lambda.online; T = 1, so window t is step t), empty otherwise:
+  Matrix<S> learning_signals;          // state x B*W: what the cortex received at s_{t+1} in step t, l'_t + w C(s_{t+1})
+  Matrix<S> true_learning_signals;     // state x B*W: its exact value, l'_t + G_{t+1}
+  Matrix<S> td_errors;                 // state x B*W: the TD error at boundary t (zero where none was formed)
   double task_loss = 0.0;              // F = sum of the window losses (from the separate pass)
 
   Index boundaries() const { return windows + 1; }
@@ -86,6 +92,11 @@ Alignment gradient_alignment(const Matrix<S>& a, const Matrix<S>& b, Index batch
 /// Throws std::invalid_argument when the recording has no predictions.
 template <class S>
 Alignment prediction_alignment(const BoundaryRecording<S>& recording);
+
+/// BP(lambda): cos(learning signal, its exact value l'_t + G_{t+1}) at every step t = 0..L-1. Throws when
+/// the recording has no learning signals.
+template <class S>
+Alignment learning_signal_alignment(const BoundaryRecording<S>& recording);
 
 /// cRNN: cos(D_j, G_j) at the window starts j = 0..W-1. Throws when there are no truncated gradients.
 template <class S>
@@ -126,6 +137,7 @@ class Recorder {
   extern template Alignment gradient_alignment(const Matrix<S>&, const Matrix<S>&, Index, Index);          \
   extern template Alignment prediction_alignment(const BoundaryRecording<S>&);                             \
   extern template Alignment truncated_alignment(const BoundaryRecording<S>&);                              \
+  extern template Alignment learning_signal_alignment(const BoundaryRecording<S>&);                        \
   extern template class Recorder<S>;
 CCRNN_DECLARE_RECORDING(float)
 CCRNN_DECLARE_RECORDING(double)

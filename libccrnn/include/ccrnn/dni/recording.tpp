@@ -50,6 +50,14 @@ Alignment truncated_alignment(const BoundaryRecording<S>& recording) {
                             recording.windows);
 }
 
+template <class S>
+Alignment learning_signal_alignment(const BoundaryRecording<S>& recording) {
+  if (recording.learning_signals.size() == 0)
+    throw std::invalid_argument("learning_signal_alignment: the recording has no learning signals (BP(lambda) only)");
+  return gradient_alignment(recording.learning_signals, recording.true_learning_signals, recording.batch,
+                            recording.windows);
+}
+
 namespace detail {
 template <class S>
 void require_per_batch(const Trainer<S>& trainer, const char* where) {
@@ -128,7 +136,7 @@ void Recorder<S>::capture(const Model<S>& model, const Trainer<S>& trainer, cons
     if (ws.predictions.rows() != state || ws.predictions.cols() != cols)
       fail("the workspace's predictions are not state x B*(W+1)");
     out.predictions = ws.predictions;
-    if (options_.granule) {
+    if (options_.granule && model.config().cerebellar.layers > 0) {  // (a linear cerebellum has none)
       // The cerebellum saw the boundaries 0..W in order, the first possibly as ONE column (the all-zero
       // initial state shared by the batch, see tbptt.tpp): expand it to B columns.
       const auto& hidden = ws.cerebellum.hidden;
@@ -156,6 +164,19 @@ void Recorder<S>::capture(const Model<S>& model, const Trainer<S>& trainer, cons
   out.true_gradients = gradients_.full;
   out.truncated_gradients = gradients_.truncated;
   out.task_loss = gradients_.loss;
+
+  out.learning_signals.resize(0, 0);
+  out.true_learning_signals.resize(0, 0);
+  out.td_errors.resize(0, 0);
+  if (trainer.config().bp_lambda.online) {
+    const BpLambdaWorkspace<S>& online = trainer.online_workspace();
+    out.learning_signals = online.learning_signals;
+    // l'_t (the top layer's h rows, as the trainer formed it) + G_{t+1}.
+    out.true_learning_signals = gradients_.full.rightCols(b * windows);
+    const Index top = state - model.cortex.layer(model.cortex.num_layers() - 1).state_size();
+    out.true_learning_signals.middleRows(top, model.cortex.hidden_size()) += ws.hidden_grads;
+    if (out.cerebellum == CerebellumState::active) out.td_errors = online.td_errors;
+  }
 }
 
 template <class S>

@@ -10,6 +10,11 @@ namespace ccrnn {
 /// Throws std::invalid_argument unless traj has 2 rows.
 double path_length(const Eigen::Ref<const Eigen::MatrixXd>& traj);
 
+/// Path bend: 1 - ||p_{L-1} - p_0|| / path_length(traj), how far a path strays from the straight segment
+/// between its own ends: 0 for a straight path (or one that does not move), towards 1 for a path that
+/// wanders or returns to its start. Throws std::invalid_argument unless traj has 2 rows.
+double path_bend(const Eigen::Ref<const Eigen::MatrixXd>& traj);
+
 /// Endpoint error: ||drawn_{L-1} - target_{L-1}||, the distance between the final points.
 /// Throws std::invalid_argument unless both are 2 x L with the same L >= 1.
 double endpoint_error(const Eigen::Ref<const Eigen::MatrixXd>& drawn,
@@ -32,6 +37,10 @@ struct DrawingMetrics {
   double stationary_path_length;
   /// Mean over all trials of endpoint_error(drawn, target).
   double endpoint_error;
+  /// Mean over trials whose TARGET moves of path_bend(drawn) - path_bend(target): how much more the drawn
+  /// path bends and wanders than the target does (0 for straight line targets drawn straight, whatever
+  /// their length or direction; < 0 straighter than a curved target). NaN if no target moves.
+  double irregularity;
 };
 
 /// Computes DrawingMetrics over paired trials. Throws std::invalid_argument if the two lists differ in

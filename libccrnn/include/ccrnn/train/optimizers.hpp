@@ -30,6 +30,11 @@ class Optimizer {
   void step(Vector<S>& values, const Vector<S>& grads, std::span<const Range> ranges);
   const OptimizerConfig& config() const { return config_; }
   long steps() const { return steps_; }
+  /// The state a checkpoint keeps (Adam: m and v; RMSprop: square average and momentum buffer; SGD: the
+  /// momentum buffer and an unused zero vector) and the step count, and back (sizes must match).
+  const Vector<S>& first_moments() const { return first_; }
+  const Vector<S>& second_moments() const { return second_; }
+  void restore(const Vector<S>& first, const Vector<S>& second, long steps);
 
  private:
   OptimizerConfig config_;

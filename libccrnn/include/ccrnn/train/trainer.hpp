@@ -1,14 +1,27 @@
 #pragma once
-// One training iteration per batch: gradients by windowed TBPTT with the cerebellum, global-norm
-// clipping, an optimizer step (per batch, or per window), and the lesion schedule.
-#include <ccrnn/dni/tbptt.hpp>
+// One training iteration per batch: gradients by windowed TBPTT with the cerebellum (or, with
+// bp_lambda.online, by BP(lambda): windows of one step, dni/bp_lambda.hpp), global-norm clipping, an
+// optimizer step (per batch, or per window = per step online), and the lesion schedule.
+#include <ccrnn/dni/bp_lambda.hpp>
 #include <ccrnn/train/optimizers.hpp>
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace ccrnn {
+
+/// Whether an inferior-olive-lesioned (frozen) cerebellum's gradients enter the global clipping norm.
+/// exclude: a clean freeze, the cerebellum is neither clipped nor stepped nor computes gradients (ALGORITHM.md
+/// section 8). include: the reference's behaviour (neuralml/ccDNI deletes the cerebellum's optimizer group
+/// but keeps it in clip_grad_norm_ and never zeroes its gradients again): the frozen cerebellum's gradients
+/// keep ACCUMULATING over iterations, enter the global norm and are scaled in place by the clipping, while
+/// only the cortex is stepped (docs/algorithm-notes.md).
+enum class IoLesionClip { exclude, include };
+/// "exclude" or "include"; throws std::invalid_argument otherwise.
+IoLesionClip parse_io_lesion_clip(const std::string& name);
+const char* to_string(IoLesionClip mode);
 
 struct TrainerConfig {
   TbpttSettings tbptt;           // truncation T, sg_scale, final injection, loss, input gradients, vectorised
@@ -17,9 +30,13 @@ struct TrainerConfig {
   OptimizerConfig optimizer;
   double clip = 1.0;             // global-norm clip; <= 0 disables clipping
   bool step_per_window = false;  // one optimizer step after every window (captioning) instead of per batch
+  BpLambdaSettings bp_lambda;    // online: BP(lambda) instead of the DNI windows (needs tbptt.truncation 1)
   int lesion_epoch = 0;     // cerebellar lesion: from this (1-based) epoch on, no injection, no learning; 0 = never
   int io_lesion_epoch = 0;  // inferior-olive lesion: from this epoch on the cerebellum is frozen (no learning,
                             // excluded from clipping) but keeps injecting; 0 = never
+  IoLesionClip io_lesion_clip = IoLesionClip::exclude;  // the frozen cerebellum and the clipping norm
+  bool freeze_cortex = false;  // the cortex and readout never learn (excluded from clipping): only the
+                               // cerebellum does, e.g. BP(lambda)'s toy task on a fixed cortex
 };
 
 /// Optional callbacks of Trainer::train_batch_with_hooks around every optimizer segment: each window when
@@ -61,23 +78,38 @@ class Trainer {
   void attach_parameters(ParamSet<S>& extra);
 
   const TrainerConfig& config() const { return config_; }
+  /// The model's optimizer and that of the attached parameters (nullptr without): their state is part of
+  /// a checkpoint.
+  Optimizer<S>& optimizer() { return optimizer_; }
+  Optimizer<S>* extra_optimizer() { return extra_optimizer_ ? &*extra_optimizer_ : nullptr; }
   const TbpttWorkspace<S>& workspace() const { return workspace_; }
   TbpttWorkspace<S>& workspace() { return workspace_; }
   const TbpttSettings& settings() const { return settings_; }
+  /// BP(lambda)'s per-batch state (traces, TD errors, learning signals), used when config().bp_lambda.online.
+  const BpLambdaWorkspace<S>& online_workspace() const { return online_; }
+  BpLambdaWorkspace<S>& online_workspace() { return online_; }
   /// Global gradient norm before clipping, at the last optimizer step.
   double last_grad_norm() const { return last_grad_norm_; }
 
  private:
   void update();
   void zero_grad();
+  /// BP(lambda)'s iteration: segments of one step (step_per_window) or the whole batch, each followed by
+  /// an optimizer step; the callbacks run around every segment as SegmentHooks' (step indices).
+  BatchStats train_online(const Batch<S>& batch, const std::function<void(Index, Index)>& before_forward,
+                          const std::function<void(Index, Index)>& after_backward);
 
   Model<S>& model_;
   TrainerConfig config_;
   Optimizer<S> optimizer_;
   TbpttSettings settings_;
   TbpttWorkspace<S> workspace_;
+  BpLambdaWorkspace<S> online_;
   CerebellumState state_;
-  std::vector<Range> trainable_;
+  std::vector<Range> trainable_;  // stepped by the optimizer
+  std::vector<Range> clipped_;    // in the global norm and scaled by clipping: trainable_, and with
+                                  // IoLesionClip::include a frozen cerebellum
+  bool keep_cerebellum_grads_ = false;  // include mode while frozen: its gradients are never zeroed
   double last_grad_norm_ = 0.0;
   ParamSet<S>* extra_ = nullptr;    // attached parameters (none by default)
   std::optional<Optimizer<S>> extra_optimizer_;

@@ -1,5 +1,5 @@
 #pragma once
-#include <ccrnn/dni/tbptt.tpp>
+#include <ccrnn/dni/bp_lambda.tpp>
 #include <ccrnn/train/trainer.hpp>
 
 #include <cmath>
@@ -14,6 +14,8 @@ Trainer<S>::Trainer(Model<S>& model, const TrainerConfig& config)
   if (config.tbptt.truncation < 1) throw std::invalid_argument("trainer: truncation length T must be >= 1");
   if (config.lesion_epoch < 0 || config.io_lesion_epoch < 0)
     throw std::invalid_argument("trainer: lesion epochs must be >= 0 (0 = never)");
+  if (config.bp_lambda.online && config.tbptt.truncation != 1)
+    throw std::invalid_argument("trainer: BP(lambda) (online) trains with windows of one step: truncation T must be 1");
   settings_ = config.tbptt;
   set_epoch(1);
 }
@@ -26,11 +28,22 @@ void Trainer<S>::set_epoch(int epoch) {
   else if (reached(config_.io_lesion_epoch)) state_ = CerebellumState::frozen;
   else state_ = CerebellumState::active;
   settings_.inject = state_ == CerebellumState::active || state_ == CerebellumState::frozen;
-  settings_.train_cerebellum = state_ == CerebellumState::active;
-  // Only learning parameters are clipped and stepped: a frozen or lesioned cerebellum is left alone.
-  trainable_ = {model_.cortex_range()};
+  // The reference's IO lesion (include) still computes the cerebellum's gradients and clips them.
+  const bool was_kept = keep_cerebellum_grads_;
+  keep_cerebellum_grads_ = state_ == CerebellumState::frozen && config_.io_lesion_clip == IoLesionClip::include;
+  if (keep_cerebellum_grads_ && !was_kept) {  // the accumulation starts from zero at the lesion
+    const Range cereb = model_.cerebellum_range();
+    model_.params.grads().segment(cereb.begin, cereb.size()).setZero();
+  }
+  settings_.train_cerebellum = state_ == CerebellumState::active || keep_cerebellum_grads_;
+  // Only learning parameters are stepped: a frozen or lesioned cerebellum is left alone, and so is a
+  // frozen cortex.
+  trainable_.clear();
+  if (!config_.freeze_cortex) trainable_.push_back(model_.cortex_range());
   if (state_ == CerebellumState::active && !model_.cerebellum_range().empty())
     trainable_.push_back(model_.cerebellum_range());
+  clipped_ = trainable_;
+  if (keep_cerebellum_grads_) clipped_.push_back(model_.cerebellum_range());
 }
 
 template <class S>
@@ -42,29 +55,37 @@ void Trainer<S>::attach_parameters(ParamSet<S>& extra) {
 
 template <class S>
 void Trainer<S>::zero_grad() {
-  model_.params.zero_grad();
+  if (keep_cerebellum_grads_) {
+    // Everything but the frozen cerebellum, whose gradients accumulate as in the reference.
+    const Range cereb = model_.cerebellum_range();
+    Vector<S>& grads = model_.params.grads();
+    grads.head(cereb.begin).setZero();
+    grads.tail(grads.size() - cereb.end).setZero();
+  } else {
+    model_.params.zero_grad();
+  }
   if (extra_ != nullptr) extra_->zero_grad();
 }
 
 template <class S>
 void Trainer<S>::update() {
   if (extra_ == nullptr) {
-    if (config_.clip > 0) last_grad_norm_ = clip_global_norm(model_.params.grads(), trainable_, config_.clip);
-    else last_grad_norm_ = global_norm(model_.params.grads(), trainable_);
+    if (config_.clip > 0) last_grad_norm_ = clip_global_norm(model_.params.grads(), clipped_, config_.clip);
+    else last_grad_norm_ = global_norm(model_.params.grads(), clipped_);
     optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
-    model_.params.zero_grad();
+    zero_grad();
     return;
   }
   // With attached parameters: one global norm over both buffers, the same clipping rule as
   // clip_global_norm (scale by max / (norm + 1e-6) when the norm exceeds max), then both steps.
   const Range all_extra{0, extra_->size()};
   const std::span<const Range> extra_ranges(&all_extra, 1);
-  const double model_norm = global_norm(model_.params.grads(), trainable_);
+  const double model_norm = global_norm(model_.params.grads(), clipped_);
   const double extra_norm = global_norm(extra_->grads(), extra_ranges);
   last_grad_norm_ = std::sqrt(model_norm * model_norm + extra_norm * extra_norm);
   if (config_.clip > 0 && last_grad_norm_ > config_.clip) {
     const S scale = static_cast<S>(config_.clip / (last_grad_norm_ + 1e-6));
-    for (const Range& r : trainable_) model_.params.grads().segment(r.begin, r.size()) *= scale;
+    for (const Range& r : clipped_) model_.params.grads().segment(r.begin, r.size()) *= scale;
     extra_->grads() *= scale;
   }
   optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
@@ -73,7 +94,37 @@ void Trainer<S>::update() {
 }
 
 template <class S>
+BatchStats Trainer<S>::train_online(const Batch<S>& batch, const std::function<void(Index, Index)>& before_forward,
+                                    const std::function<void(Index, Index)>& after_backward) {
+  zero_grad();
+  begin_online_batch(model_, batch, settings_, config_.bp_lambda, workspace_, online_);
+  const Index length = batch.length, step = config_.step_per_window ? 1 : length;
+  BatchStats total;
+  for (Index t = 0; t < length; t += step) {
+    if (before_forward) before_forward(t, t + step);
+    const BatchStats segment =
+        accumulate_online(model_, batch, settings_, config_.bp_lambda, workspace_, online_, t, t + step);
+    total.task_loss += segment.task_loss;
+    total.cerebellar_loss += segment.cerebellar_loss;
+    if (after_backward) after_backward(t, t + step);
+    update();
+  }
+  total.training_error =
+      training_error<S>(settings_.loss, workspace_.outputs, batch, detail::cross_entropy_path(settings_));
+  return total;
+}
+
+template <class S>
 BatchStats Trainer<S>::train_batch_with_hooks(Batch<S>& batch, const SegmentHooks<S>& hooks) {
+  if (config_.bp_lambda.online) {
+    const auto before = [&](Index t0, Index t1) {
+      if (hooks.before_forward) hooks.before_forward(batch, t0, t1);
+    };
+    const auto after = [&](Index t0, Index t1) {
+      if (hooks.after_backward) hooks.after_backward(batch, t0, t1);
+    };
+    return train_online(batch, before, after);
+  }
   zero_grad();
   begin_batch(model_, batch, settings_, workspace_);
   const Index windows = workspace_.windows, step = config_.step_per_window ? 1 : windows;
@@ -93,6 +144,7 @@ BatchStats Trainer<S>::train_batch_with_hooks(Batch<S>& batch, const SegmentHook
 
 template <class S>
 BatchStats Trainer<S>::train_batch(const Batch<S>& batch) {
+  if (config_.bp_lambda.online) return train_online(batch, {}, {});
   zero_grad();
   if (!config_.step_per_window) {
     BatchStats stats = accumulate_batch_gradients(model_, batch, settings_, workspace_);

@@ -34,13 +34,18 @@ ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequen
 /// Which shared settings a task offers (the ones it forces are not offered, so --help shows only what applies).
 struct SharedSettings {
   bool step_per_window = true;  // offer --step-per-window
+  bool bp_lambda = true;        // offer BP(lambda) (--online, --bp-lambda, ...)
+  bool truncation = true;       // offer --T (the loop trains by whole trials)
 };
 
 /// Binds the shared model settings (section "Model": cell, hidden, layers, cerebellum_hidden,
 /// cerebellum_layers, fibres, sg_scale, no_final_injection) and training settings (section "Training": T,
 /// epochs, batch, optimizer, lr, beta1, beta2, eps, momentum, clip, step_per_window, lesion_epoch,
-/// io_lesion_epoch); then, after the task's own, bind_recording_settings (section "Recordings").
+/// io_lesion_epoch, io_lesion_clip) and BP(lambda)'s (section "BP(lambda)": online, bp_lambda, bp_gamma,
+/// bp_initial_state, bp_reduction, bp_update_clip); then, after the task's own, bind_recording_settings (section "Recordings").
 void bind_model_settings(Settings& settings, ExperimentConfig& config);
+/// The cortex's part of bind_model_settings (cell, hidden, layers), for tasks without the DNI cerebellum.
+void bind_cortex_settings(Settings& settings, ExperimentConfig& config);
 void bind_training_settings(Settings& settings, ExperimentConfig& config, const SharedSettings& offer = {});
 void bind_recording_settings(Settings& settings, ExperimentConfig& config);
 

@@ -17,8 +17,13 @@ namespace ccrnn::tasks {
 /// Every parameter of `params` as a float32 array in PyTorch's shape: (rows,) for a bias, else (rows, cols).
 std::map<std::string, ResultArray> named_parameters(const ParamSet<float>& params);
 
+/// The inverse of named_parameters: every parameter of `params` from arrays (float32, PyTorch's shape) by
+/// name. Throws std::runtime_error("<where>: ...") naming a parameter that is missing or of the wrong shape.
+void set_named_parameters(ParamSet<float>& params, const std::map<std::string, ResultArray>& arrays, const std::string& where);
+
 /// A model's configuration as attributes (cell, input_size, hidden_size, layers, output_size, cerebellum
-/// (0/1), cerebellum_hidden, cerebellum_layers, fibres, context_size), and back.
+/// (0/1), cerebellum_hidden, cerebellum_layers, fibres, context_size; leak for the leaky_tanh cell; the
+/// forward cerebellum's forward_* for a loop model), and back. The pons projections come from the seed.
 void write_model_config(io::Group& group, const ModelConfig& config);
 ModelConfig read_model_config(const io::Group& group);
 

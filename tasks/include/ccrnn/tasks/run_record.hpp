@@ -53,6 +53,9 @@ struct RunRecord {
   double seconds = 0.0;
 };
 
+/// One array as a dataset `name` of `group`, typed as its values (float64, float32, int64, strings).
+void write_result_array(io::Group& group, const std::string& name, const ResultArray& array);
+
 /// Fills `group` with one run: attributes model, seed, seconds, every scalar and string; a dataset per
 /// curve and per array; recordings under recordings/iter_<k>/; with_weights: the weights (model_store.hpp).
 void write_run_record(io::Group& group, const RunRecord& record, bool with_weights = true);

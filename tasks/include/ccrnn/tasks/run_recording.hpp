@@ -5,6 +5,7 @@
 // statistics (metrics/population.hpp), and kept whole on request.
 #include <ccrnn/dni/recording.hpp>
 #include <ccrnn/io/hdf5_file.hpp>
+#include <ccrnn/tasks/run_state.hpp>
 
 #include <map>
 #include <string>
@@ -25,6 +26,10 @@ struct RecordingConfig {
 ///                        and of the first granule layer, over the boundary samples j >= 1 (the initial
 ///                        state is all zero); granule_sparsity: population Treves-Rolls sparsity
 ///  cortex_granule_r      mean |Pearson r| between cortical and granule units
+/// and, in BP(lambda) runs only (TrainerConfig::bp_lambda.online):
+///  alignment_learning_signal     cos(learning signal l'_t + w C(s_{t+1}), its exact value l'_t + G_{t+1}),
+///                                over steps and samples
+///  alignment_learning_signal_t<k> the same at step k alone
 std::vector<std::string> recording_curve_names();
 
 class RunRecorder {
@@ -41,6 +46,11 @@ class RunRecorder {
   const std::map<std::string, std::vector<double>>& curves() const { return curves_; }
   const std::vector<BoundaryRecording<float>>& recordings() const { return kept_; }
 
+  /// For checkpoints, at an epoch boundary: the iteration count and the curves so far. Recordings kept
+  /// whole (RecordingConfig::arrays) are not checkpointed: save_state refuses them.
+  void save_state(RunState& state) const;
+  void restore_state(const RunState& state);
+
  private:
   RecordingConfig config_;
   Recorder<float> recorder_;
@@ -51,7 +61,8 @@ class RunRecorder {
 };
 
 /// Writes recordings under group/recordings/iter_<k>/ (states, granule_<i>, predictions, targets,
-/// true_gradients, truncated_gradients: row-major (rows, B*(W+1) or B*W) float arrays; attrs iteration,
+/// true_gradients, truncated_gradients and for BP(lambda) learning_signals, true_learning_signals, td_errors:
+/// row-major (rows, B*(W+1) or B*W) float arrays; attrs iteration,
 /// batch, truncation, windows, cerebellum).
 void write_recordings(io::Group& group, const std::vector<BoundaryRecording<float>>& recordings);
 

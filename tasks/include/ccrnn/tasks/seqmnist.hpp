@@ -2,10 +2,12 @@
 // The three sequential-MNIST tasks (ALGORITHM.md section 7). A 28x28 digit image is read one row per
 // step (28 steps x 28 inputs, pixels in [0,1]); while reading it the network
 //  - line:  draws a straight line from the origin to 10*(sin 36d, cos 36d) for digit d, over the 28 steps;
-//  - digit: draws the digit's template (digit_templates.hpp), resampled to 28 points on the unit square;
+//  - digit: draws the digit's template (digit_templates.hpp: the reference's by default, or ccrnn's own),
+//           resampled to 28 points on the unit square;
 //  - class: names the digit at the last step (10-way cross-entropy).
 // Drawing targets get feedback at steps t with t % feedback_interval == 0; classification at the last step.
 #include <ccrnn/tasks/digit_images.hpp>
+#include <ccrnn/tasks/digit_templates.hpp>
 #include <ccrnn/train/batch.hpp>
 
 #include <Eigen/Core>
@@ -24,6 +26,7 @@ struct SeqMnistConfig {
   SeqMnistTarget target = SeqMnistTarget::line;
   Index feedback_interval = 4;  // drawing targets only
   double radius = 10.0;         // line endpoints' distance from the origin
+  DigitTemplates digit_templates = DigitTemplates::reference;  // digit target only
 };
 
 class SeqMnist {

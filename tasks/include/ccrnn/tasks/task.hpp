@@ -6,11 +6,13 @@
 #include <ccrnn/io/hdf5_file.hpp>
 #include <ccrnn/tasks/experiment.hpp>
 #include <ccrnn/tasks/run_record.hpp>
+#include <ccrnn/tasks/run_state.hpp>
 #include <ccrnn/tasks/settings.hpp>
 #include <ccrnn/tasks/trials/data.hpp>
 #include <ccrnn/train/trainer.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +26,9 @@ struct TrainingStep {
   Batch<float>* batch = nullptr;  // owned by the TaskRun, valid until the next call
   SegmentHooks<float> hooks;      // optional callbacks around each optimizer segment (e.g. an input encoder)
   double weight = 1.0;            // weight of this batch's training error in the epoch's mean
+  /// A task that trains its own way (the cortico-cerebellar loop, loop/loop_trainer.hpp) sets this: the
+  /// run loop then calls it instead of its Trainer (hooks and boundary recordings do not apply).
+  std::function<BatchStats(const Batch<float>& batch)> train = {};
 };
 
 /// One run of a task: one model, one seed. Made by Task::start; driven by the run loop.
@@ -45,6 +50,13 @@ class TaskRun {
   virtual void restore_best() {}
   /// Test metrics, arrays and side files of the trained model, into the record.
   virtual void test(RunRecord& record) = 0;
+  /// For checkpoints (checkpoint.hpp), at an epoch boundary: everything of the run's own that the rest of
+  /// the run depends on and that is not a parameter (random streams, shuffled orders, the selected
+  /// epoch's model, buffers, counters); and back into a run just started with the same configuration and
+  /// seed. The run loop keeps the parameters, optimizers, curves and epoch. The defaults refuse (a task
+  /// without them cannot be checkpointed).
+  virtual void save_state(RunState& state) const;
+  virtual void restore_state(const RunState& state);
 };
 
 /// A column of the summary table: a scalar of RunRecord, and its heading.
@@ -100,6 +112,9 @@ class Task {
   /// The task's fixed data set as trials (docs/trials-format.md), so that it can be trained through the
   /// trials task; call after prepare(). Throws std::invalid_argument for a task without a fixed data set.
   virtual TrialsData export_trials() const;
+  /// A fingerprint of the data set the runs train on (fingerprint.hpp), which a checkpoint must match;
+  /// empty for a task whose data follow from its settings and the seed. Call after prepare().
+  virtual std::string data_fingerprint() const { return {}; }
   /// Seeds run by default.
   virtual std::string default_seeds() const { return "10"; }
 

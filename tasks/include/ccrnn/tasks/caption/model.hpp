@@ -20,6 +20,9 @@
 // initialised like PyTorch: linear U(-1/sqrt(F), 1/sqrt(F)), BN weight 1 and bias 0, embedding N(0, 1),
 // from Rng(seed, caption_encoder_stream). They are trained with the decoder: the cortex delivers the
 // gradient w.r.t. its inputs (TbpttSettings::input_grads) and backward_inputs carries it into the encoder.
+// With CaptionModelConfig::frozen_encoder the projection and batch norm are fixed (the reference's
+// pre-trained encoder in eval mode): batch norm normalises with the running averages in training too and
+// leaves them unchanged, and no gradient reaches the projection or batch norm; the embedding still learns.
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/model.hpp>
 #include <ccrnn/train/trainer.hpp>
@@ -45,6 +48,14 @@ struct CaptionModelConfig {
   double dropout = 0.5;          // on the decoder's inputs, training only
   double bn_momentum = 0.01;
   double bn_eps = 1e-5;
+  bool frozen_encoder = false;   // projection + batch norm fixed, running averages in training (see above)
+};
+
+/// The projection and batch norm of an encoder, with the running averages: what a pre-trained encoder hands on.
+template <class S>
+struct EncoderHead {
+  Matrix<S> weight, bias, bn_weight, bn_bias;  // E x F, E x 1, E x 1, E x 1
+  Vector<S> running_mean, running_var;         // E
 };
 
 /// A batch of B captions of one length n: L = n + 2 steps, time-major (step t of caption j in column t*B + j).
@@ -83,6 +94,11 @@ class CaptionModel {
   Model<S> decoder;
   ParamSet<S> encoder;
   Vector<S> running_mean, running_var;  // E: batch-norm running averages (buffers, not parameters)
+
+  /// The projection, batch norm and running averages (copies), and setting them (same sizes, else
+  /// std::invalid_argument); the embedding is neither read nor changed.
+  EncoderHead<S> encoder_head() const;
+  void set_encoder_head(const EncoderHead<S>& head);
 
   /// A batch from features (F x B) and B word-id lists of equal length (no <start>/<end>).
   CaptionBatch<S> make_batch(const Matrix<S>& features, const std::vector<std::vector<int>>& captions,
@@ -124,6 +140,7 @@ class CaptionModel {
   int w_proj_ = -1, b_proj_ = -1, bn_weight_ = -1, bn_bias_ = -1, embed_ = -1;
 };
 
+extern template struct EncoderHead<float>;
 extern template class CaptionModel<float>;
 extern template class CaptionModel<double>;
 

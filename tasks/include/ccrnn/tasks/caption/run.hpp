@@ -44,6 +44,19 @@ struct CaptionLengthBins {
   int bin(double length) const;
 };
 
+/// How a run gets its image encoder (projection + batch norm; the word embedding always learns with the decoder).
+/// frozen_pretrained (the reference's protocol, our reading in docs/algorithm-notes.md): before the run, the
+/// encoder is trained jointly with a full-BPTT decoder (the bptt model: no cerebellum, T = the caption) on
+/// the training split for encoder_pretrain_epochs epochs from encoder_seed (0: the run's own seed); its
+/// projection, batch norm and running averages are then fixed for the run (CaptionModelConfig::frozen_encoder),
+/// the same for every model of that seed. trained: the encoder starts from the seed and learns with the
+/// decoder, batch statistics in training, the truncated and synthetic gradients reaching it (ccrnn's earlier
+/// protocol).
+enum class CaptionEncoder { frozen_pretrained, trained };
+/// "frozen-pretrained" or "trained"; throws std::invalid_argument otherwise.
+CaptionEncoder parse_caption_encoder(const std::string& name);
+const char* to_string(CaptionEncoder encoder);
+
 struct CaptionRunConfig : ExperimentConfig {
   /// The papers' settings (ALGORITHM.md section 5): the decoder (`model`) an LSTM of N = 256 units with a
   /// cerebellum of 2 x 1024 granule units; T = 4, Adam(0.9, 0.999) eps 1e-8, lr 1e-3, no clipping, 10
@@ -59,6 +72,9 @@ struct CaptionRunConfig : ExperimentConfig {
   Index eval_batch_size = 100;    // captions (validation, test CE) and images (decoding) per batch
   Index max_tokens = 20;          // greedy decoding: at most this many tokens per caption
   CaptionLengthBins bins;
+  CaptionEncoder encoder = CaptionEncoder::frozen_pretrained;
+  int encoder_pretrain_epochs = 5;  // the reference's encoder-5-3000: 5 epochs of its pre-training script
+  std::int64_t encoder_seed = 0;    // seed of the pre-training; 0 = each run's seed
 };
 
 /// The data of a run: the built-in scenes or the files (reports of the three loads in *reports, if given).

@@ -1,0 +1,193 @@
+#pragma once
+// The loop's trial (see loop.hpp). Included only by libccrnn/src (explicit instantiation).
+#include <ccrnn/core/ensure_shape.hpp>
+#include <ccrnn/loop/loop.hpp>
+#include <ccrnn/train/cross_entropy.hpp>
+#include <ccrnn/train/loss.hpp>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace ccrnn {
+
+namespace detail {
+
+template <class S>
+const ForwardCerebellum<S>& forward_cerebellum_of(const Model<S>& model) {
+  if (!model.forward_cerebellum) throw std::invalid_argument("loop: the model has no forward cerebellum");
+  return *model.forward_cerebellum;
+}
+
+/// The task target of step t as a vector per sample (O x B): the regression target, or the label one-hot
+/// (zero where a sample has no label).
+template <class S>
+void target_of_step(const Batch<S>& batch, LossKind loss, Index t, Index outputs, Matrix<S>& out) {
+  const Index b = batch.size;
+  if (loss == LossKind::mse) {
+    out = batch.targets.middleCols(t * b, b);
+    return;
+  }
+  out.setZero(outputs, b);
+  for (Index j = 0; j < b; ++j) {
+    const int label = batch.labels[static_cast<std::size_t>(t * b + j)];
+    if (label >= 0) out(label, j) = S(1);
+  }
+}
+
+/// softmax of every column of in, into out.
+template <class S>
+void softmax_columns(const ConstBlockRef<S>& in, BlockRef<S> out) {
+  for (Index j = 0; j < in.cols(); ++j) {
+    const double lse = log_sum_exp(in.col(j));
+    for (Index k = 0; k < in.rows(); ++k) out(k, j) = static_cast<S>(std::exp(static_cast<double>(in(k, j)) - lse));
+  }
+}
+
+}  // namespace detail
+
+template <class S>
+void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettings& settings, LoopTrace<S>& trace) {
+  const ForwardCerebellum<S>& fc = detail::forward_cerebellum_of(model);
+  const Pons<S>& pons = fc.pons();
+  const Index b = batch.size, length = batch.length, inputs = model.config().input_size;
+  const Index c_rows = fc.output_size(), outputs = model.config().output_size;
+  if (batch.inputs.rows() != inputs || batch.inputs.cols() != b * length)
+    throw std::invalid_argument("loop: batch inputs must be " + std::to_string(inputs) + " x " +
+                                std::to_string(b * length));
+  if (fc.config().temporal_basis && settings.loss != LossKind::mse)
+    throw std::invalid_argument("loop: the temporal basis needs regression targets (MSE)");
+  model.cortex.prepare(trace.cortex, b, length);
+  ensure_shape(trace.cortex_inputs, inputs + c_rows, b * length);
+  trace.cortex_inputs.topRows(inputs) = batch.inputs;
+  ensure_shape(trace.pons, pons.size(), b * length);
+  const Index layers = fc.network().config().layers, granules = fc.network().config().hidden_size;
+  trace.cerebellum.hidden.resize(static_cast<std::size_t>(layers));
+  for (auto& h : trace.cerebellum.hidden) ensure_shape(h, granules, b * length);
+  ensure_shape(trace.cerebellum.output, c_rows, b * length);
+  ensure_shape(trace.outputs, outputs, b * length);
+
+  const auto cortex_out = model.cortex.outputs(trace.cortex);
+  const bool per_step_readout = pons.reads(PonsOrigin::readout);
+  Matrix<S> previous_target;
+  for (Index t = 0; t < length; ++t) {
+    auto p = trace.pons.middleCols(t * b, b);
+    if (t == 0) {
+      for (PonsOrigin o : {PonsOrigin::cortex, PonsOrigin::readout, PonsOrigin::target}) pons.clear(o, p);
+    } else {
+      pons.write(PonsOrigin::cortex, cortex_out.middleCols((t - 1) * b, b), p);
+      pons.write(PonsOrigin::readout, trace.outputs.middleCols((t - 1) * b, b), p);
+      if (pons.reads(PonsOrigin::target)) {
+        detail::target_of_step(batch, settings.loss, t - 1, outputs, previous_target);
+        pons.write(PonsOrigin::target, previous_target, p);
+      }
+    }
+    pons.write(PonsOrigin::input, batch.inputs.middleCols(t * b, b), p);
+
+    fc.network().forward(model.params, p, nullptr, trace.step);
+    for (Index l = 0; l < layers; ++l)
+      trace.cerebellum.hidden[static_cast<std::size_t>(l)].middleCols(t * b, b) = trace.step.hidden[static_cast<std::size_t>(l)];
+    trace.cerebellum.output.middleCols(t * b, b) = trace.step.output;
+
+    auto fed = trace.cortex_inputs.bottomRows(c_rows).middleCols(t * b, b);
+    if (settings.ablate_from >= 0 && t >= settings.ablate_from) fed.setZero();
+    else if (settings.loss == LossKind::cross_entropy) detail::softmax_columns<S>(trace.step.output, fed);
+    else fed = trace.step.output;
+
+    model.cortex.forward(model.params, trace.cortex_inputs, trace.cortex, t, t + 1);
+    if (per_step_readout)
+      model.readout.forward(model.params, cortex_out.middleCols(t * b, b), trace.outputs.middleCols(t * b, b));
+  }
+  if (!per_step_readout) model.readout.forward(model.params, cortex_out, trace.outputs);
+}
+
+template <class S>
+void inferior_olive(const Model<S>& model, const Batch<S>& batch, const LoopSettings& settings, LoopTrace<S>& trace) {
+  const ForwardCerebellum<S>& fc = detail::forward_cerebellum_of(model);
+  const Index b = batch.size, length = batch.length, o = fc.block_size(), blocks = fc.blocks();
+  const Index tau = fc.config().tau;
+  const Index offset = fc.config().timing == IoTiming::reference ? tau - 1 : tau;
+  trace.io_targets.setZero(fc.output_size(), b * length);
+  trace.io_taught.setZero(fc.output_size(), b * length);
+  Matrix<S> target;
+  for (Index t = 0; t < length; ++t) {
+    Index s = t + offset;  // the target step of c_t (its newest block with the temporal basis)
+    if (s > length - 1) {
+      if (!settings.final_learning) continue;
+      s = length - 1;
+    }
+    for (Index j = 0; j < blocks; ++j) {
+      const Index sj = s - (blocks - 1) + j;
+      if (sj < 0 || sj > length - 1 || !batch.supervised[static_cast<std::size_t>(sj)]) continue;
+      detail::target_of_step(batch, settings.loss, sj, o, target);
+      for (Index k = 0; k < b; ++k) {
+        const std::size_t pair = static_cast<std::size_t>(sj * b + k);
+        if (!batch.mask.empty() && !batch.mask[pair]) continue;
+        if (settings.loss == LossKind::cross_entropy && batch.labels[pair] < 0) continue;
+        trace.io_targets.block(j * o, t * b + k, o, 1) = target.col(k);
+        trace.io_taught.block(j * o, t * b + k, o, 1).setOnes();
+      }
+    }
+  }
+}
+
+template <class S>
+double cerebellar_loss(const Model<S>& model, const Batch<S>& batch, const LoopSettings& settings, LoopTrace<S>& trace) {
+  const Index b = batch.size, length = batch.length;
+  const auto& predictions = trace.cerebellum.output;
+  trace.prediction_grads.setZero(predictions.rows(), predictions.cols());
+  (void)model;
+  double loss = 0.0;
+  for (Index t = 0; t < length; ++t) {
+    const auto taught = trace.io_taught.middleCols(t * b, b);
+    if (settings.loss == LossKind::mse) {
+      const double elements = static_cast<double>(taught.sum());
+      if (elements == 0) continue;
+      auto grad = trace.prediction_grads.middleCols(t * b, b);
+      grad = (predictions.middleCols(t * b, b) - trace.io_targets.middleCols(t * b, b)).cwiseProduct(taught);
+      loss += static_cast<double>(grad.squaredNorm()) / elements;
+      grad *= static_cast<S>(2.0 / elements);
+    } else {
+      Index samples = 0;
+      for (Index k = 0; k < b; ++k) samples += taught(0, k) != 0;
+      if (samples == 0) continue;
+      const double norm = 1.0 / static_cast<double>(samples);
+      for (Index k = 0; k < b; ++k) {
+        if (taught(0, k) == 0) continue;
+        const Index c = t * b + k;
+        Index label = 0;
+        trace.io_targets.col(c).maxCoeff(&label);
+        loss += nll_with_gradient(predictions.col(c), static_cast<int>(label), norm, trace.prediction_grads.col(c)) * norm;
+      }
+    }
+  }
+  return loss;
+}
+
+template <class S>
+LoopStats accumulate_loop_gradients(Model<S>& model, const Batch<S>& batch, const LoopSettings& settings,
+                                    LoopTrace<S>& trace, bool cortex_gradients, bool cerebellar_gradients) {
+  loop_forward(model, batch, settings, trace);
+  const Index b = batch.size, length = batch.length;
+  LoopStats stats;
+  ensure_shape(trace.output_grads, trace.outputs.rows(), b * length);
+  stats.task_loss = window_loss<S>(settings.loss, trace.outputs, batch, 0, length, trace.output_grads);
+  stats.training_error = training_error<S>(settings.loss, trace.outputs, batch);
+  const auto cortex_out = model.cortex.outputs(trace.cortex);
+  model.readout.accumulate_gradients(model.params, cortex_out, trace.output_grads);
+  if (cortex_gradients) {
+    ensure_shape(trace.hidden_grads, cortex_out.rows(), b * length);
+    model.readout.backward(model.params, trace.output_grads, trace.hidden_grads);
+    trace.state_grad.setZero(model.cortex.state_size(), b);
+    model.cortex.backward(model.params, trace.hidden_grads, trace.state_grad, trace.cortex, 0, length, false);
+    model.cortex.accumulate_gradients(model.params, trace.cortex_inputs, trace.cortex, 0, length);
+  }
+  inferior_olive(model, batch, settings, trace);
+  stats.cerebellar_loss = cerebellar_loss(model, batch, settings, trace);
+  if (cerebellar_gradients)
+    model.forward_cerebellum->network().backward(model.params, trace.pons, nullptr, trace.prediction_grads,
+                                                 trace.cerebellum);
+  return stats;
+}
+
+}  // namespace ccrnn

@@ -1,0 +1,23 @@
+// Explicit instantiations of the cortico-cerebellar loop (loop/loop.hpp) and its names.
+#include <ccrnn/loop/loop.tpp>
+
+namespace ccrnn {
+
+IoTiming parse_io_timing(const std::string& name) {
+  if (name == "reference") return IoTiming::reference;
+  if (name == "notebook") return IoTiming::notebook;
+  throw std::invalid_argument("unknown inferior-olive timing '" + name + "' (expected reference or notebook)");
+}
+
+const char* to_string(IoTiming timing) { return timing == IoTiming::reference ? "reference" : "notebook"; }
+
+#define CCRNN_INSTANTIATE_LOOP(S)                                                                         \
+  template void loop_forward(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);        \
+  template void inferior_olive(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);      \
+  template double cerebellar_loss(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);   \
+  template LoopStats accumulate_loop_gradients(Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&, \
+                                               bool, bool);
+CCRNN_INSTANTIATE_LOOP(float)
+CCRNN_INSTANTIATE_LOOP(double)
+#undef CCRNN_INSTANTIATE_LOOP
+}  // namespace ccrnn

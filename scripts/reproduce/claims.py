@@ -1,0 +1,38 @@
+"""The registry of claims: name -> what the paper says, its sweeps and its analysis."""
+from dataclasses import dataclass
+from typing import Callable
+
+from . import caption_claim, drawing_claims, seqmnist_claim
+
+
+@dataclass(frozen=True)
+class Claim:
+    title: str
+    paper: str  # what the papers report, in one line
+    sweeps: Callable
+    analysis: Callable
+
+
+CLAIMS = {
+    "linedraw": Claim("Line drawing: cRNN against ccRNN (ALGORITHM.md s9.1)",
+                      "ccRNN error falls faster and ends lower; the cRNN's drawing is more irregular",
+                      drawing_claims.linedraw_sweeps, drawing_claims.linedraw_analysis),
+    "seqmnist": Claim("Sequential MNIST: the feedback horizon (ALGORITHM.md s9.2, NC Fig. 3)",
+                      "ccRNN beats cRNN at short T; the gap shrinks with T, not significant at the largest; "
+                      "full BPTT is the bound",
+                      seqmnist_claim.sweeps, seqmnist_claim.analysis),
+    "caption": Claim("Caption generation: the feedback horizon (ALGORITHM.md s9.3, NC Fig. 8)",
+                     "ccRNN lower validation bits/word at short T, vanishing at 40-45% horizons, largest for long "
+                     "captions",
+                     caption_claim.sweeps, caption_claim.analysis),
+    "lesions": Claim("Cerebellar and inferior-olive lesions (ALGORITHM.md s9.4)",
+                     "an early cerebellar lesion removes the advantage, a late one matters little; an inferior-olive "
+                     "lesion is at least as harmful",
+                     drawing_claims.lesions_sweeps, drawing_claims.lesions_analysis),
+    "cerebellum-architecture": Claim("Granule expansion and mossy-fibre sparsity (ALGORITHM.md s9.5)",
+                                     "4 mossy fibres per granule cell perform comparably to dense connectivity",
+                                     drawing_claims.architecture_sweeps, drawing_claims.architecture_analysis),
+    "alignment": Claim("Gradient alignment and population statistics over learning (ALGORITHM.md s8)",
+                       "the cerebellum's predictions align with the true future gradient",
+                       drawing_claims.alignment_sweeps, drawing_claims.alignment_analysis),
+}

@@ -1,0 +1,48 @@
+#pragma once
+// Line drawing in the loop paper's form (Pemberton, Chadderton & Costa 2024, Fig. 2; FORWARD_MODEL.md
+// section 5): 6 conditions, condition 0 stays at the origin and condition k = 1..5 draws a straight line to
+// (sin 72(k-1) deg, cos 72(k-1) deg) over L steps with the slow-fast-slow profile
+// p_t = e (1 - cos(pi t / (L-1))) / 2. The cue is a 10-bit pattern per condition (the reference's, fixed),
+// given at t = 0 with zeros after; every input entry of every step gets N(0, noise^2) noise.
+#include <ccrnn/core/random.hpp>
+#include <ccrnn/train/batch.hpp>
+
+#include <Eigen/Core>
+#include <vector>
+
+namespace ccrnn::tasks {
+
+struct LoopDrawingConfig {
+  Index length = 20;    // L
+  double noise = 0.1;   // std of the Gaussian noise on every input entry
+};
+
+class LoopDrawing {
+ public:
+  static constexpr int conditions = 6;
+  static constexpr Index cue_bits = 10;
+
+  explicit LoopDrawing(const LoopDrawingConfig& config);
+  const LoopDrawingConfig& config() const { return config_; }
+
+  /// The cue of a condition (10 bits): the reference's numbers 833, 990, 789, 235, 945, 965 (numpy
+  /// RandomState(123).choice(1024, 6, replace=False)) in binary, most significant bit first.
+  static Eigen::VectorXd cue(int condition);
+  /// Target trajectory (2 x L) of a condition 0..5.
+  const Eigen::MatrixXd& target(int condition) const;
+  /// n conditions drawn uniformly from 0..5.
+  static std::vector<int> random_conditions(Rng& rng, Index n);
+
+  /// A batch (every step supervised); noise from noise_rng (null: noise-free).
+  template <class S>
+  Batch<S> make_batch(const std::vector<int>& conditions, Rng* noise_rng) const;
+
+ private:
+  LoopDrawingConfig config_;
+  std::vector<Eigen::MatrixXd> targets_;
+};
+
+extern template Batch<float> LoopDrawing::make_batch(const std::vector<int>&, Rng*) const;
+extern template Batch<double> LoopDrawing::make_batch(const std::vector<int>&, Rng*) const;
+
+}  // namespace ccrnn::tasks

@@ -1,0 +1,24 @@
+#pragma once
+// Line drawing through the cortico-cerebellar loop (task name "loopdraw"; docs/forward-model.md): a fixed
+// leaky tanh cortex, a readout and the forward cerebellum learn the loop paper's 6 slow-fast-slow lines.
+// crnn = the same model with the cerebellum silenced (no cerebellar feedback), ccrnn = the loop.
+#include <ccrnn/tasks/loop_drawing.hpp>
+#include <ccrnn/tasks/loop_settings.hpp>
+#include <ccrnn/tasks/task.hpp>
+
+#include <memory>
+
+namespace ccrnn::tasks {
+
+struct LoopDrawingRunConfig : ExperimentConfig {
+  LoopDrawingRunConfig();  // the reference's defaults (FORWARD_MODEL.md sections 2-5)
+  LoopDrawingConfig task;
+  LoopTaskSettings loop;
+  Index train_size = 1000;      // fresh training trials per epoch
+  Index validation_size = 200;  // validation trials (drawn once per seed)
+  Index test_size = 1000;       // test trials (drawn once per seed)
+};
+
+std::unique_ptr<Task> make_loop_drawing_task(const LoopDrawingRunConfig& config = {});
+
+}  // namespace ccrnn::tasks

@@ -1,0 +1,30 @@
+#pragma once
+// The settings of every task that trains the cortico-cerebellar loop (docs/forward-model.md), bound once:
+// the leak, the forward cerebellum's shape and inferior olive, the pons, the plasticity modes and the test
+// ablation. A loop task binds them after bind_cortex_settings and before bind_training_settings.
+#include <ccrnn/loop/loop_trainer.hpp>
+#include <ccrnn/tasks/experiment.hpp>
+
+namespace ccrnn::tasks {
+
+/// What a loop task configures beyond ExperimentConfig.
+struct LoopTaskSettings {
+  LoopTrainerConfig training;  // cortical plasticity, mossy-fibre plasticity, final learning
+  Index ablate_from = 0;       // evaluations also report the model with the cerebellum silenced from this step
+  bool record = false;         // store the per-step recordings of the test conditions
+};
+
+/// Section "Loop": leak, cerebellum_hidden, cerebellum_layers, fibres, tau, io_timing, temporal_basis,
+/// cerebellum_biases, zero_output, fixed_mossy_fibres, final_learning, pons_cortex, pons_readout,
+/// pons_input, pons_target, cortical_plasticity, ablate_from, loop_recordings.
+void bind_loop_settings(Settings& settings, ExperimentConfig& config, LoopTaskSettings& loop);
+
+/// Checks them (SettingError); models may hold crnn (the loop silenced: no cerebellar feedback) and ccrnn.
+void validate_loop_settings(const Settings& settings, const ExperimentConfig& config, const LoopTaskSettings& loop,
+                            const std::vector<ModelKind>& models, Index length);
+
+/// The run configuration of a model kind: the forward cerebellum always (so crnn and ccrnn of one seed start
+/// from the same weights), lesioned for the whole run for crnn; the DNI cerebellum never.
+ExperimentConfig loop_run_config(ExperimentConfig config, std::optional<ModelKind> kind);
+
+}  // namespace ccrnn::tasks

@@ -1,0 +1,68 @@
+#include <ccrnn/tasks/loop_settings.hpp>
+
+#include <algorithm>
+
+namespace ccrnn::tasks {
+
+void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop) {
+  ForwardCerebellumConfig& f = c.model.forward;
+  s.section("Loop (the forward-model cerebellum, docs/forward-model.md)");
+  s.add("leak", &c.model.leak, "alpha of the leaky_tanh cortex: u_t = alpha u_{t-1} + W_hh f(u_{t-1}) + W_ih [x_t; c_t]");
+  s.add_choice("cortical_plasticity", &loop.training.cortex, parse_cortical_plasticity,
+               [](CorticalPlasticity p) { return to_string(p); },
+               "fixed (only readout and cerebellum learn), input (also W_ih incl. the cerebellar columns) or all "
+               "(every cortical weight, BPTT through the trial)");
+  s.add("ablate_from", &loop.ablate_from, "evaluations also report the model with the cerebellar output zero from this step on");
+  s.add("loop_recordings", &loop.record, "store per-step recordings of the test conditions (c_t, granules, target, cortex)");
+  s.cerebellar(true);
+  s.add("cerebellum_hidden", &f.hidden_size, "granule cells M per cerebellar layer");
+  s.add("cerebellum_layers", &f.layers, "granule layers");
+  s.add("fibres", &f.fibres, "mossy fibres (pons inputs) per granule cell; 0 = dense");
+  s.add("tau", &f.tau, "inferior-olive delay: the cerebellum predicts the target tau steps ahead");
+  s.add_choice("io_timing", &f.timing, parse_io_timing, [](IoTiming t) { return to_string(t); },
+               "reference: c_t (read from f(h_{t-1})) learns y_{t-1+tau}, as the reference code; notebook: y_{t+tau}");
+  s.add("temporal_basis", &f.temporal_basis, "predict the targets of tau+1 consecutive steps at once (MSE tasks)");
+  s.add("cerebellum_biases", &f.biases, "biases in the cerebellum (the reference has none)");
+  s.add("zero_output", &f.zero_output, "the cerebellum's output layer starts at zero (the reference: PyTorch's default init)");
+  s.add_negated("fixed_mossy_fibres", &loop.training.mossy_fibre_plasticity, "freeze the mossy-fibre (first) layer");
+  s.add("final_learning", &loop.training.trial.final_learning,
+        "also teach the predictions whose target step lies beyond the trial, on the last target");
+  s.add("pons_cortex", &f.pons[PonsOrigin::cortex], "pons input from the cortex f(h_{t-1}): -1 copy, 0 off, k fixed random projection to k");
+  s.add("pons_readout", &f.pons[PonsOrigin::readout], "pons input from the readout z_{t-1}: -1 copy, 0 off, k projection");
+  s.add("pons_input", &f.pons[PonsOrigin::input], "pons input from the task input x_t: -1 copy, 0 off, k projection");
+  s.add("pons_target", &f.pons[PonsOrigin::target], "pons input from the target y_{t-1}: -1 copy, 0 off, k projection");
+  s.cerebellar(false);
+}
+
+void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const LoopTaskSettings& loop,
+                            const std::vector<ModelKind>& models, Index length) {
+  if (std::find(models.begin(), models.end(), ModelKind::bptt) != models.end())
+    throw SettingError("--model bptt does not apply to the loop (crnn = no cerebellar feedback, ccrnn = the loop)");
+  validate_experiment(s, c, models);
+  const ForwardCerebellumConfig& f = c.model.forward;
+  if (!(c.model.leak >= 0 && c.model.leak < 1)) throw SettingError("--leak must be in [0, 1)");
+  require_at_least("cerebellum_hidden", static_cast<double>(f.hidden_size), 1);
+  require_at_least("cerebellum_layers", static_cast<double>(f.layers), 1);
+  require_at_least("fibres", static_cast<double>(f.fibres), 0);
+  require_at_least("tau", static_cast<double>(f.tau), f.timing == IoTiming::reference ? 1 : 0);
+  if (f.tau >= length)
+    throw SettingError("--tau " + std::to_string(f.tau) + " must be shorter than the trial (" + std::to_string(length) + " steps)");
+  require_at_least("ablate_from", static_cast<double>(loop.ablate_from), 0);
+  Index pons = 0;
+  for (const char* name : {"pons_cortex", "pons_readout", "pons_input", "pons_target"}) {
+    const Index k = std::get<std::int64_t>(s.find(name)->value());
+    require_at_least(name, static_cast<double>(k), -1);
+    pons += k != 0;
+  }
+  if (pons == 0) throw SettingError("--pons-cortex, --pons-readout, --pons-input and --pons-target are all 0: the cerebellum has no input");
+  if (f.temporal_basis && c.trainer.tbptt.loss != LossKind::mse) throw SettingError("--temporal-basis needs a regression task");
+}
+
+ExperimentConfig loop_run_config(ExperimentConfig config, std::optional<ModelKind> kind) {
+  config.model.cerebellum = false;
+  config.model.forward.enabled = true;
+  if (kind == ModelKind::crnn) config.trainer.lesion_epoch = 1;
+  return config;
+}
+
+}  // namespace ccrnn::tasks

@@ -1,0 +1,78 @@
+"""BP(lambda) from Python and the command line: the settings reach the trainer (a run with them differs from
+the DNI's and repeats bit for bit), recordings carry every step's learning signal and TD errors, and the toy
+task's trials file and alignment script work end to end (docs/bp-lambda.md)."""
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ccrnn = pytest.importorskip("ccrnn", reason="the ccrnn module is not built (CCRNN_BUILD_PYTHON=OFF?)")
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SMALL = dict(model="ccrnn", seed=2, epochs=2, train_size=100, val_size=20, test_repeats=1, hidden=8,
+             cerebellum_layers=0, T=1)
+
+
+def test_online_run_is_deterministic_and_differs_from_the_dni():
+    a = ccrnn.run("linedraw", online=True, bp_lambda=0.5, bp_gamma=0.9, **SMALL)
+    b = ccrnn.run("linedraw", online=True, bp_lambda=0.5, bp_gamma=0.9, **SMALL)
+    dni = ccrnn.run("linedraw", **SMALL)
+    other_lambda = ccrnn.run("linedraw", online=True, bp_lambda=1.0, bp_gamma=0.9, **SMALL)
+    np.testing.assert_array_equal(a["curves"]["train_error"], b["curves"]["train_error"])
+    assert not np.array_equal(a["curves"]["train_error"], dni["curves"]["train_error"])
+    assert not np.array_equal(a["curves"]["train_error"], other_lambda["curves"]["train_error"])
+
+
+def test_online_recordings_have_learning_signals_and_td_errors():
+    r = ccrnn.run("linedraw", online=True, bp_lambda=0.5, record_every=4, record_arrays=True, **SMALL)
+    rec = r["recordings"][0]
+    L, B, S = 10, 50, 16  # an LSTM's [h; c]
+    assert rec.learning_signals.shape == rec.true_learning_signals.shape == rec.td_errors.shape == (L, B, S)
+    assert np.all(rec.td_errors[0] == 0)           # s_0 is not trained by default
+    assert np.abs(rec.td_errors[1:]).max() > 0
+    alignment = rec.learning_signal_alignment()
+    assert alignment["per_sample"].shape == (L, B)
+    assert "alignment_learning_signal_t0" in r["curves"]
+    dni = ccrnn.run("linedraw", record_every=4, record_arrays=True, **SMALL)
+    assert dni["recordings"][0].learning_signals is None
+    assert "alignment_learning_signal" not in dni["curves"]
+
+
+def test_bad_bp_lambda_settings_are_refused():
+    with pytest.raises(ValueError, match="--online trains with windows of one step"):
+        ccrnn.run("linedraw", online=True, **{**SMALL, "T": 2})
+    with pytest.raises(ValueError, match="--bp-lambda must be in"):
+        ccrnn.run("linedraw", online=True, bp_lambda=1.5, **SMALL)
+
+
+def test_toy_task_file_and_alignment_script(tmp_path, train):
+    toy = tmp_path / "toy.h5"
+    make = [sys.executable, str(ROOT / "scripts" / "make_bp_lambda_toy.py"), str(toy), "--trials-per-split", "20"]
+    subprocess.run(make, check=True)
+    assert subprocess.run(make, capture_output=True, text=True).returncode == 1  # never overwrites
+    import h5py
+    with h5py.File(toy, "r") as f:
+        cue = f["train/inputs"][0, 0]
+        assert cue.tolist() == [1, 1, 0, 1, 0, 0, 0, 0, 0, 1]  # bin(RandomState(123).choice(1024))
+        assert f["train/mask"][:, 0].tolist() == [False] * 9 + [True]
+        np.testing.assert_array_equal(f["train/targets"][-1, 0], [0, 1])
+    run = dict(trials=str(toy), model="ccrnn", seed=1, batch=10, cell="tanh", hidden=6, cerebellum_layers=0,
+               freeze_cortex=True, T=1, no_final_injection=True)
+    trained = ccrnn.run("trials", epochs=2, online=True, bp_lambda=1.0, **run)["weights"]["final"]
+    initial = ccrnn.run("trials", epochs=1, lr=1e-30, **run)["weights"]["final"]
+    # The frozen cortex did not move; the cerebellum did.
+    np.testing.assert_array_equal(trained["cortex.weight_hh_l0"], initial["cortex.weight_hh_l0"])
+    assert np.abs(trained["cerebellum.layers.0.weight"]).max() > 0
+    # The alignment script reads runs recorded with arrays.
+    out = tmp_path / "bp1.h5"
+    cli = [str(train), "--task", "trials", "--trials", str(toy),
+           "--model", "ccrnn", "--seeds", "2", "--epochs", "2", "--batch", "10", "--cell", "tanh", "--hidden", "6",
+           "--cerebellum-layers", "0", "--freeze-cortex", "--T", "1", "--online", "--record-every", "1",
+           "--record-arrays", "--quiet", "--out", str(out)]
+    subprocess.run(cli, check=True)
+    table = subprocess.run([sys.executable, str(ROOT / "scripts" / "bp_lambda_alignment.py"), f"BP1={out}",
+                            f"again={out}"], check=True, capture_output=True, text=True).stdout
+    rows = {line.split()[0]: line for line in table.splitlines() if line.startswith(("BP1", "again"))}
+    assert set(rows) == {"BP1", "again"} and "t=8" in table

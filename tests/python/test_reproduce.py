@@ -1,0 +1,100 @@
+"""scripts/ccrnn-reproduce: every claim end to end at --quick size, its outputs, resumption, bad options,
+and the statistics its tables print."""
+import math
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "ccrnn-reproduce"
+CLAIMS = ["linedraw", "seqmnist", "caption", "lesions", "cerebellum-architecture", "alignment"]
+
+
+def reproduce(build_dir, *args):
+    env = dict(os.environ, CCRNN_BUILD_DIR=str(build_dir))
+    return subprocess.run([sys.executable, str(SCRIPT), *args], env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def quick(build_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reproduce")
+    result = reproduce(build_dir, "all", "--quick", "--threads", "2", "--out", str(out))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return out, result
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_every_claim_writes_its_table_and_figure(quick, claim):
+    out, _ = quick
+    md, png = out / claim / f"{claim}.md", out / claim / f"{claim}.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 10_000  # a drawn figure, not an empty canvas
+    text = md.read_text()
+    assert f"![{claim}]({claim}.png)" in text
+    assert "| " in text and "|---|" in text  # a Markdown table
+    assert "## The paper's claim against our numbers" in text
+    assert ("- holds: " in text) or ("- does not hold: " in text)
+    assert "- command: `scripts/ccrnn-reproduce all --quick" in text
+    assert "- float_products: " in text and "- ccrnn commit: " in text
+    assert not list((out / claim).glob(".*.tmp*"))  # no temporary files left behind
+
+
+def test_seqmnist_covers_every_target_and_the_bptt_bound(quick):
+    text = (quick[0] / "seqmnist" / "seqmnist.md").read_text()
+    for target in ("line", "digit", "class"):
+        assert f"### Target: {target}" in text
+    assert text.count("| full BPTT |") == 3
+
+
+def test_a_second_run_reuses_every_finished_sweep(quick, build_dir):
+    out, _ = quick
+    result = reproduce(build_dir, "lesions", "--quick", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("done before, reusing") == 2
+    assert "ccrnn-sweep 0.1" not in result.stdout  # nothing was run again
+
+
+def test_other_seeds_do_not_reuse_results(quick, build_dir):
+    result = reproduce(build_dir, "linedraw", "--quick", "--seeds", "3", "--dry-run", "--out", str(quick[0]))
+    assert result.returncode == 0, result.stderr
+    assert "reusing" not in result.stdout and "--seeds 3" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["nonsense"], "unknown claim(s) nonsense"),
+    (["linedraw", "--seeds", "1"], "--seeds must be at least 2"),
+    (["linedraw", "--epochs", "0"], "--epochs must be at least 1"),
+])
+def test_bad_options_are_refused(build_dir, tmp_path, args, message):
+    result = reproduce(build_dir, *args, "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_failing_sweep_stops_with_its_name(build_dir, tmp_path):
+    # A build directory without ccrnn-sweep: the message names what is missing.
+    fake = tmp_path / "build"
+    (fake / "bindings").mkdir(parents=True)
+    (fake / "bindings" / "ccrnn").symlink_to(build_dir / "bindings" / "ccrnn")
+    result = reproduce(fake, "linedraw", "--quick", "--out", str(tmp_path / "out"))
+    assert result.returncode != 0
+    assert "ccrnn-sweep" in result.stderr and "not found" in result.stderr
+
+
+def test_comparison_statistics(build_dir):
+    sys.path[:0] = [str(build_dir / "bindings"), str(ROOT / "scripts")]
+    from reproduce.results import Comparison, mean_sem
+    # Differences 1, 2, 3: mean 2, SD 1, t = 2 / (1 / sqrt 3) = 3.4641 with 2 degrees of freedom; the
+    # two-sided p of Student's t there is 1 - t / sqrt(t^2 + 2) = 0.074180 (closed form for dof 2).
+    c = Comparison({1: 2.0, 2: 4.0, 3: 6.0}, {1: 1.0, 2: 2.0, 3: 3.0})
+    t = 2 / (1 / math.sqrt(3))
+    assert c.p == pytest.approx(1 - t / math.sqrt(t * t + 2), rel=1e-9)
+    assert c.relative == pytest.approx(2.0)
+    assert c.n == 3
+    assert mean_sem([1.0, 2.0, 3.0]) == pytest.approx((2.0, 1 / math.sqrt(3)))
+    # Only the seeds both ran are paired.
+    assert Comparison({1: 1.0, 2: 2.0, 5: 9.0}, {1: 0.0, 2: 0.5}).n == 2

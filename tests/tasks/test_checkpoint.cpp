@@ -1,0 +1,254 @@
+// Checkpoints and exact resume (tasks/checkpoint.hpp, run_state.hpp): a run stopped after some epochs and
+// resumed from its checkpoint gives the record of an uninterrupted run bit for bit, in every task; a
+// checkpoint of another run, or a damaged one, is refused with a message naming the file and the difference.
+#include <ccrnn/core/interrupt.hpp>
+#include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/line_drawing_task.hpp>
+#include <ccrnn/tasks/procedural_digits.hpp>
+#include <ccrnn/tasks/run_loop.hpp>
+#include <ccrnn/tasks/seqmnist_task.hpp>
+#include <ccrnn/tasks/trials/task.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "support/error_of.hpp"
+#include "support/scratch_dir.hpp"
+#include "tasks/caption_test_support.hpp"
+
+using namespace ccrnn;
+using namespace ccrnn::tasks;
+
+namespace {
+
+LineDrawingRunConfig small_line_drawing(int epochs) {
+  LineDrawingRunConfig c;
+  c.model.hidden_size = 20;
+  c.model.cerebellar.hidden_size = 30;
+  c.epochs = epochs;
+  c.train_size = 100;  // 2 iterations per epoch
+  c.validation_size = 20;
+  c.test_repeats = 1;
+  c.task.noise = 0.1;  // Gaussian input noise: the data stream's cached Box-Muller spare matters
+  return c;
+}
+
+CheckpointOptions checkpoint_at(const std::string& path, int every) {
+  CheckpointOptions options;
+  options.path = path;
+  options.every = every;
+  return options;
+}
+
+bool timing(const std::string& scalar) {
+  return scalar.find("seconds") != std::string::npos || scalar.find("per_second") != std::string::npos;
+}
+
+/// Bit for bit (NaN included: recording curves hold NaN in epochs without a value).
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+bool same_bits(const ResultArray& a, const ResultArray& b) {
+  if (a.shape != b.shape || a.values.index() != b.values.index()) return false;
+  if (const auto* texts = std::get_if<std::vector<std::string>>(&a.values))
+    return *texts == std::get<std::vector<std::string>>(b.values);
+  return std::visit([&](const auto& x) {
+    using V = std::decay_t<decltype(x)>;
+    if constexpr (std::is_same_v<V, std::vector<std::string>>) return false;
+    else return same_bits(x, std::get<V>(b.values));
+  }, a.values);
+}
+
+/// Everything but the wall-clock numbers, bit for bit.
+void check_same_record(const RunRecord& a, const RunRecord& b) {
+  CHECK(a.epochs_run == b.epochs_run);
+  REQUIRE(a.curves.size() == b.curves.size());
+  for (const auto& [name, curve] : a.curves) {
+    INFO(name);
+    CHECK(same_bits(curve, b.curves.at(name)));
+  }
+  REQUIRE(a.scalars.size() == b.scalars.size());
+  for (const auto& [name, value] : a.scalars)
+    if (!timing(name)) {
+      INFO(name);
+      CHECK(same_bits(std::vector<double>{value}, std::vector<double>{b.scalars.at(name)}));
+    }
+  REQUIRE(a.arrays.size() == b.arrays.size());
+  for (const auto& [name, array] : a.arrays) {
+    INFO(name);
+    CHECK(same_bits(array, b.arrays.at(name)));
+  }
+  REQUIRE(a.weights.size() == b.weights.size());
+  for (const auto& [which, parameters] : a.weights)
+    for (const auto& [name, array] : parameters) {
+      INFO(which << " " << name);
+      CHECK(same_bits(array, b.weights.at(which).at(name)));
+    }
+}
+
+/// Runs `epochs_first` epochs with a checkpoint, then the same run again from the checkpoint, and checks
+/// that the resumed record is the uninterrupted one; the resumed run trains only the remaining epochs.
+void check_resume(const Task& task, ModelKind kind, std::uint64_t seed, int epochs_first, int epochs) {
+  testing::ScratchDir dir;
+  const RunRecord full = run_task(task, kind, seed);
+  REQUIRE(full.epochs_run == epochs);
+  CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
+  const RunRecord stopped = run_task(task, kind, seed, [&](const EpochReport& r) { return r.epoch < epochs_first; }, checkpoint);
+  REQUIRE(stopped.epochs_run == epochs_first);
+  REQUIRE(std::filesystem::exists(checkpoint.path));
+  int resumed_after = -1;
+  std::vector<int> trained;
+  checkpoint.on_resume = [&](int epoch) { resumed_after = epoch; };
+  const RunRecord resumed = run_task(task, kind, seed, [&](const EpochReport& r) {
+    trained.push_back(r.epoch);
+    return true;
+  }, checkpoint);
+  CHECK(resumed_after == epochs_first);
+  CHECK(trained.front() == epochs_first + 1);
+  CHECK(trained.size() == static_cast<std::size_t>(epochs - epochs_first));
+  check_same_record(resumed, full);
+}
+
+}  // namespace
+
+TEST_CASE("rng: a stream's state, cached normal spare included, brings back the same numbers", "[checkpoint]") {
+  Rng rng(5, Stream::noise);
+  rng.normal();  // leaves a spare cached
+  const RngState saved = rng.state();
+  const double a = rng.normal(), b = rng.normal(), c = rng.uniform();
+  Rng other(6);
+  other.set_state(saved);
+  CHECK(other.normal() == a);  // the spare
+  CHECK(other.normal() == b);
+  CHECK(other.uniform() == c);
+}
+
+TEST_CASE("checkpoint: line drawing resumes bit for bit (cRNN, ccRNN, lesion, recordings)", "[checkpoint]") {
+  LineDrawingRunConfig config = small_line_drawing(5);
+  SECTION("plain") {}
+  SECTION("lesion at epoch 4 and recordings every iteration") {
+    config.trainer.lesion_epoch = 4;
+    config.recording.every = 1;
+  }
+  const auto task = make_line_drawing_task(config);
+  for (ModelKind kind : {ModelKind::crnn, ModelKind::ccrnn}) {
+    INFO(to_string(kind));
+    check_resume(*task, kind, 7, 2, 5);
+  }
+}
+
+TEST_CASE("checkpoint: sequential MNIST (class and line targets) and trials resume bit for bit", "[checkpoint]") {
+  const auto data = std::make_shared<const MnistSplits>(procedural_mnist(1, 120, 20));
+  SeqMnistRunConfig config;
+  config.model.hidden_size = 16;
+  config.model.cerebellar.hidden_size = 20;
+  config.epochs = 3;
+  config.batch_size = 25;
+  SECTION("class") { config.task.target = SeqMnistTarget::classify; }
+  SECTION("line") { config.task.target = SeqMnistTarget::line; }
+  const auto task = make_seqmnist_task(config, data);
+  task->prepare({ModelKind::ccrnn});
+  check_resume(*task, ModelKind::ccrnn, 3, 1, 3);
+
+  // The same data set as trials: the trials task's own stream and order.
+  TrialsRunConfig trials_config;
+  trials_config.model = config.model;
+  trials_config.epochs = 3;
+  trials_config.batch_size = 25;
+  const auto trials = make_trials_task(trials_config, std::make_shared<const TrialsData>(task->export_trials()));
+  trials->prepare({ModelKind::ccrnn});
+  check_resume(*trials, ModelKind::ccrnn, 3, 2, 3);
+}
+
+TEST_CASE("checkpoint: captioning resumes bit for bit, the selected epoch's model and dropout included", "[checkpoint][caption]") {
+  CaptionRunConfig config = caption_test::small_caption();
+  config.epochs = 4;
+  const auto task = make_caption_task(config, std::make_shared<const CaptionData>(load_caption_data(config)));
+  task->prepare({ModelKind::ccrnn});
+  check_resume(*task, ModelKind::ccrnn, 2, 2, 4);
+}
+
+TEST_CASE("checkpoint: an interruption writes the last completed epoch, and the run resumes there", "[checkpoint]") {
+  testing::ScratchDir dir;
+  const auto task = make_line_drawing_task(small_line_drawing(5));
+  const RunRecord full = run_task(*task, ModelKind::ccrnn, 4);
+  const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 0);  // no periodic checkpoints: only the interruption's
+  const auto interrupt_in_epoch_4 = [](const EpochReport& r) {
+    if (r.epoch == 3) set_interrupt_check([] { throw Interrupted(SIGTERM); });
+    return true;
+  };
+  CHECK_THROWS_AS(run_task(*task, ModelKind::ccrnn, 4, interrupt_in_epoch_4, checkpoint), Interrupted);
+  set_interrupt_check(nullptr);
+  int resumed_after = -1;
+  CheckpointOptions resume = checkpoint;
+  resume.on_resume = [&](int epoch) { resumed_after = epoch; };
+  check_same_record(run_task(*task, ModelKind::ccrnn, 4, {}, resume), full);
+  CHECK(resumed_after == 3);
+}
+
+TEST_CASE("checkpoint: more epochs continue a finished run; fewer than the checkpoint's are refused", "[checkpoint]") {
+  testing::ScratchDir dir;
+  const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 0);
+  run_task(*make_line_drawing_task(small_line_drawing(2)), ModelKind::ccrnn, 5, {}, checkpoint);
+  const auto longer = make_line_drawing_task(small_line_drawing(4));
+  check_same_record(run_task(*longer, ModelKind::ccrnn, 5, {}, checkpoint), run_task(*longer, ModelKind::ccrnn, 5));
+  const std::string message = testing::error_of<CheckpointError>([&] { run_task(*make_line_drawing_task(small_line_drawing(3)), ModelKind::ccrnn, 5, {}, checkpoint); });
+  CHECK_THAT(message, Catch::Contains(checkpoint.path) && Catch::Contains("at epoch 4, beyond --epochs 3"));
+}
+
+TEST_CASE("checkpoint: one of another run is refused, naming the file and what differs", "[checkpoint]") {
+  testing::ScratchDir dir;
+  const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
+  const auto task = make_line_drawing_task(small_line_drawing(2));
+  run_task(*task, ModelKind::ccrnn, 5, {}, checkpoint);
+  const auto refusal = [&](const Task& t, ModelKind kind, std::uint64_t seed) {
+    return testing::error_of<CheckpointError>([&] { run_task(t, kind, seed, {}, checkpoint); });
+  };
+  CHECK_THAT(refusal(*task, ModelKind::ccrnn, 6), Catch::Contains(checkpoint.path) && Catch::Contains("seed 5 in the checkpoint, 6 now"));
+  CHECK_THAT(refusal(*task, ModelKind::crnn, 5), Catch::Contains("model ccrnn in the checkpoint, crnn now"));
+  LineDrawingRunConfig other = small_line_drawing(2);
+  other.trainer.tbptt.truncation = 2;
+  CHECK_THAT(refusal(*make_line_drawing_task(other), ModelKind::ccrnn, 5), Catch::Contains("setting T = 1 in the checkpoint, 2 now"));
+  // restart: the checkpoint is not read, and is replaced.
+  CheckpointOptions restart = checkpoint;
+  restart.restart = true;
+  run_task(*make_line_drawing_task(other), ModelKind::ccrnn, 6, {}, restart);
+  CHECK_THAT(refusal(*task, ModelKind::ccrnn, 5), Catch::Contains("seed 6 in the checkpoint, 5 now"));
+}
+
+TEST_CASE("checkpoint: another data set is refused by its fingerprint", "[checkpoint]") {
+  testing::ScratchDir dir;
+  const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
+  SeqMnistRunConfig config;
+  config.model.hidden_size = 8;
+  config.epochs = 1;
+  config.batch_size = 30;
+  const auto task = make_seqmnist_task(config, std::make_shared<const MnistSplits>(procedural_mnist(1, 60, 20)));
+  task->prepare({ModelKind::crnn});
+  run_task(*task, ModelKind::crnn, 1, {}, checkpoint);
+  const auto other = make_seqmnist_task(config, std::make_shared<const MnistSplits>(procedural_mnist(2, 60, 20)));
+  other->prepare({ModelKind::crnn});
+  CHECK(other->data_fingerprint() != task->data_fingerprint());
+  const std::string message = testing::error_of<CheckpointError>([&] { run_task(*other, ModelKind::crnn, 1, {}, checkpoint); });
+  CHECK_THAT(message, Catch::Contains(checkpoint.path) && Catch::Contains("the data set differs"));
+}
+
+TEST_CASE("checkpoint: a truncated checkpoint is never resumed from", "[checkpoint]") {
+  testing::ScratchDir dir;
+  const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
+  const auto task = make_line_drawing_task(small_line_drawing(2));
+  run_task(*task, ModelKind::ccrnn, 5, {}, checkpoint);
+  std::filesystem::resize_file(checkpoint.path, std::filesystem::file_size(checkpoint.path) / 2);
+  const std::string message = testing::error_of<CheckpointError>([&] { run_task(*task, ModelKind::ccrnn, 5, {}, checkpoint); });
+  CHECK_THAT(message, Catch::Contains(checkpoint.path) && Catch::Contains("unreadable checkpoint") && Catch::Contains("--restart"));
+}
