@@ -1,4 +1,5 @@
 #include <ccrnn/io/hdf5_file.hpp>
+#include <ccrnn/io/atomic_output.hpp>
 
 #include <hdf5.h>
 
@@ -190,7 +191,14 @@ struct FileState {
   ~FileState() {
     if (id >= 0) H5Fclose(id);
   }
-  [[noreturn]] void fail(const std::string& what) const { throw Hdf5Error(path + ": " + what); }
+  /// A file being written for an AtomicOutput is reported under its final name (a full disk, say: the
+  /// user asked for that file, and learns that it was not written and that its earlier content is kept).
+  [[noreturn]] void fail(const std::string& what) const {
+    if (writable)
+      if (const std::string target = atomic_target_of(path); !target.empty())
+        throw Hdf5Error(not_written_message(target, "its temporary file " + path + ": " + what));
+    throw Hdf5Error(path + ": " + what);
+  }
 };
 
 struct GroupState {
@@ -533,6 +541,8 @@ File File::create(const std::string& path) {
     if (p.has_parent_path() && !std::filesystem::is_directory(p.parent_path(), ec))
       throw Hdf5Error(path + ": cannot create HDF5 file: directory " + quoted(p.parent_path().string()) +
                       " does not exist");
+    if (const std::string target = atomic_target_of(path); !target.empty())
+      throw Hdf5Error(not_written_message(target, "its temporary file " + path + ": cannot create it: permission denied or file in use?"));
     throw Hdf5Error(path + ": cannot create HDF5 file (permission denied or file in use?)");
   }
   return File(std::make_shared<detail::FileState>(path, id, true));
