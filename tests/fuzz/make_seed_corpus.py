@@ -30,7 +30,7 @@ def write(reader, name, data):
     (d / name).write_bytes(data if isinstance(data, bytes) else data.encode())
 
 
-for reader in ("mnist_idx", "coco_json", "caption_features", "trials_file", "results", "config"):
+for reader in ("mnist_idx", "coco_json", "caption_features", "trials_file", "results", "config", "checkpoint"):
     shutil.rmtree(root / reader, ignore_errors=True)
 
 write("mnist_idx", "valid_plain", mnist_input(0, images(2), labels(2)))
@@ -40,8 +40,8 @@ write("mnist_idx", "swapped_magic", mnist_input(0, labels(2), images(2)))
 write("mnist_idx", "count_mismatch", mnist_input(0, images(2), labels(3)))
 write("mnist_idx", "truncated", mnist_input(0, images(2)[:-5], labels(2)))
 write("mnist_idx", "label_out_of_range", mnist_input(0, images(1), labels(1, first=12)))
-write("mnist_idx", "already_gzip_data", mnist_input(0, gzip.compress(images(1)), gzip.compress(labels(1))))
-write("mnist_idx", "corrupt_gzip_data", mnist_input(0, gzip.compress(images(1))[:40], labels(1)))
+write("mnist_idx", "already_gzip_data", mnist_input(0, gzip.compress(images(1), mtime=0), gzip.compress(labels(1), mtime=0)))
+write("mnist_idx", "corrupt_gzip_data", mnist_input(0, gzip.compress(images(1), mtime=0)[:40], labels(1)))
 
 captions = {"images": [{"id": 1, "file_name": "a.png"}, {"id": 2}],
             "annotations": [{"id": 1, "image_id": 1, "caption": "a red square"},
@@ -60,3 +60,9 @@ for reader in ("caption_features", "trials_file", "results"):
 write("config", "ini", "hidden = 8\nepochs = 2\nseeds = 1-3\nmodel = crnn,bptt\n\x02")
 write("config", "ini_underscores", "cerebellum_hidden = 40\n# a comment\nlearning_rate = 0.01\n\x01")
 write("config", "ini_bad", "[section]\nnot a line\n=\n\x00")
+
+# The checkpoint harness reads its way in from the last byte (FuzzedDataProvider takes integers from the end):
+# 0 = a file built from the bytes, 1 = edits of line drawing's genuine checkpoint, 2 = of seqMNIST's.
+for mode in (0, 1, 2):
+    for i, seed in enumerate((b"\x00" * 16, bytes(range(64)), bytes(range(255, 0, -3)))):
+        write("checkpoint", f"mode{mode}_bytes_{i}", seed + bytes([mode]))

@@ -49,6 +49,14 @@ printf 'hidden = 8\nepochs = 1\ntrain_size = 40\nval_size = 10\ntest_repeats = 1
 expect 0 "$apps/linedraw/ccrnn-linedraw" --config good.ini --seeds 1 --model crnn --quiet --out ini.h5
 expect 1 "$apps/linedraw/ccrnn-linedraw" "${tiny[@]}" "${lines[@]}" --model crnn --optimizer sgd --lr 1e30 --clip 0 --out div.h5
 
+# checkpoints: kept after one epoch, continued to two, a damaged one refused (docs/checkpoints.md)
+expect 0 "$apps/linedraw/ccrnn-linedraw" "${tiny[@]}" "${lines[@]}" --model crnn --checkpoint-every 1 --keep-checkpoints --out ck.h5
+expect 0 "$apps/linedraw/ccrnn-linedraw" --epochs 2 --seeds 1 --quiet "${lines[@]}" --model crnn --checkpoint-every 1 \
+  --keep-checkpoints --overwrite --out ck.h5
+echo "not hdf5" > ck.checkpoint/crnn.seed1.h5
+expect 1 "$apps/linedraw/ccrnn-linedraw" --epochs 2 --seeds 1 --quiet "${lines[@]}" --model crnn --checkpoint-every 1 \
+  --overwrite --out ck.h5
+
 # sequential MNIST: built-in digits, exported IDX files (gzip), a corrupt file, export as trials
 expect 0 "$apps/seqmnist/ccrnn-seqmnist" "${tiny[@]}" "${digits[@]}" --target class --out sm.h5
 expect 0 "$apps/make_digits/ccrnn-make-digits" --out idx --train 300 --test 50 --gzip --quiet
@@ -84,6 +92,8 @@ expect 0 "$apps/sweep/ccrnn-sweep" --task linedraw --grid T=1,2 --seeds 1 --thre
 expect 1 "$apps/sweep/ccrnn-sweep" --task linedraw --grid lr=0.01,1e30 --grid model=crnn --seeds 1 --threads 1 --quiet \
   "${lines[@]}" --epochs 1 --optimizer sgd --clip 0 --out swd.h5
 expect 2 "$apps/sweep/ccrnn-sweep" --task linedraw --grid nonsense=1,2 --out x.h5
+expect 0 "$apps/sweep/ccrnn-sweep" --task linedraw --grid T=1,2 --seeds 1 --threads 1 --quiet "${lines[@]}" --model crnn \
+  --epochs 1 --checkpoint-every 1 --out swc.h5
 expect 0 "$apps/report/ccrnn-report" sw.h5 ld.h5 sm.h5 tr.h5 cap.h5 --curve val_error
 expect 0 "$apps/report/ccrnn-report" swd.h5
 expect 1 "$apps/report/ccrnn-report" junk.h5
