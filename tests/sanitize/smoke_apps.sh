@@ -92,7 +92,7 @@ expect 0 "$apps/sweep/ccrnn-sweep" --task linedraw --grid T=1,2 --seeds 1 --thre
 expect 1 "$apps/sweep/ccrnn-sweep" --task linedraw --grid lr=0.01,1e30 --grid model=crnn --seeds 1 --threads 1 --quiet \
   "${lines[@]}" --epochs 1 --optimizer sgd --clip 0 --out swd.h5
 expect 2 "$apps/sweep/ccrnn-sweep" --task linedraw --grid nonsense=1,2 --out x.h5
-expect 0 "$apps/sweep/ccrnn-sweep" --task linedraw --grid T=1,2 --seeds 1 --threads 1 --quiet "${lines[@]}" --model crnn \
+expect 0 "$apps/sweep/ccrnn-sweep" --task linedraw --grid T=1,2 --seeds 1 --threads 1 --quiet "${lines[@]}" --grid model=crnn \
   --epochs 1 --checkpoint-every 1 --out swc.h5
 expect 0 "$apps/report/ccrnn-report" sw.h5 ld.h5 sm.h5 tr.h5 cap.h5 --curve val_error
 expect 0 "$apps/report/ccrnn-report" swd.h5
