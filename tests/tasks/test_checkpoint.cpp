@@ -259,10 +259,11 @@ TEST_CASE("checkpoint: a truncated checkpoint is never resumed from", "[checkpoi
 }
 
 TEST_CASE("checkpoint: contents that pass the checksum but cannot be resumed from are refused, not run", "[checkpoint]") {
-  // Found by tests/fuzz/fuzz_checkpoint.cpp's edits of genuine checkpoints (written back with a matching
-  // checksum): without these checks an all-zero random stream hung the run (xoshiro256** gives zeros
-  // forever), an order that is not a permutation read outside the training set, a negative epoch trained
-  // for ever, and curves shorter than the epochs made the test read past an empty curve.
+  // Found while writing tests/fuzz/fuzz_checkpoint.cpp, by reading the restore paths its edits of genuine
+  // checkpoints (written back with a matching checksum) drive: without these checks an all-zero random
+  // stream hung the run (xoshiro256** gives zeros forever), an order that is not a permutation read outside
+  // the training set, a negative epoch trained for ever, and curves shorter than the epochs made the test
+  // read past an empty curve.
   testing::ScratchDir dir;
   const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
   const auto task = small_seqmnist(2, 10, 1, 20);
