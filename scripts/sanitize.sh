@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The sanitizer stage of CI (.ci/run runs it after scripts/test.sh): a second build with clang,
-# AddressSanitizer + UndefinedBehaviorSanitizer (no recovery) and asserts on, at -O1; then
+# AddressSanitizer + UndefinedBehaviorSanitizer (no recovery) and asserts on, at -O1 with line tables only
+# (enough for symbolized sanitizer stacks with file and line; full -g adds compile time to every file); then
 #   1. the C++ suite (ccrnn_tests through ctest, without the Python, notebook and install tests),
 #   2. a smoke run of every executable with good and bad inputs (tests/sanitize/smoke_apps.sh),
 #   3. every fuzz harness on its regression inputs, then a bounded run from its seed corpus
@@ -18,7 +19,7 @@ if command -v ccache > /dev/null; then
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCCRNN_FUZZ=ON \
+  -DCMAKE_C_FLAGS_DEBUG="-O1 -gline-tables-only" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCCRNN_FUZZ=ON \
   -DCCRNN_BUILD_PYTHON=OFF -DCCRNN_BUILD_BENCH=OFF "${launcher[@]}" > "$build.configure.log"
 cmake --build "$build" -j "$(nproc)" --target ccrnn_tests fuzzers ccrnn-train ccrnn-linedraw ccrnn-seqmnist \
   ccrnn-caption ccrnn-sweep ccrnn-report ccrnn-make-digits ccrnn-make-scenes
