@@ -159,7 +159,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Template& t = all[static_cast<std::size_t>(mode - 1)];
   RunState state = t.state;
   for (int edits = in.ConsumeIntegralInRange(1, 6); edits > 0 && in.remaining_bytes() > 0; --edits) edit(state, in);
-  write_checkpoint(path, t.identity, state);
+  try {
+    write_checkpoint(path, t.identity, state);
+  } catch (const CheckpointError&) {  // the writer reads "epoch" for an attribute: such files are the first way's
+    return 0;
+  }
   CheckpointOptions options;
   options.path = path;
   fuzz::expect_clean_refusal([&] { run_task(*t.task, ModelKind::ccrnn, seed, {}, options); });
