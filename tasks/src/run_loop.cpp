@@ -89,10 +89,20 @@ RunState capture(TaskRun& run, Trainer<float>& trainer, const RunRecorder& recor
 LoopProgress restore(const RunState& state, TaskRun& run, Trainer<float>& trainer, RunRecorder& recorder, RunRecord& record,
                      const std::string& where) {
   LoopProgress progress;
-  progress.epoch = static_cast<int>(state.integer("epoch"));
+  const std::int64_t epoch = state.integer("epoch"), best_epoch = state.integer("best_epoch");
+  if (epoch < 0) throw CheckpointError("item 'epoch' is " + std::to_string(epoch) + ", not a number of epochs");
+  if (best_epoch < 0 || best_epoch > epoch)
+    throw CheckpointError("item 'best_epoch' is " + std::to_string(best_epoch) + ", not one of the " + std::to_string(epoch) +
+                          " epochs run");
+  progress.epoch = static_cast<int>(epoch);  // at most the run's --epochs (checked by run_task)
   progress.best = state.real("best");
-  progress.best_epoch = static_cast<int>(state.integer("best_epoch"));
-  for (auto& [name, curve] : record.curves) curve = state.reals("curves/" + name);
+  progress.best_epoch = static_cast<int>(best_epoch);
+  for (auto& [name, curve] : record.curves) {
+    curve = state.reals("curves/" + name);
+    if (static_cast<std::int64_t>(curve.size()) != epoch)  // the tests read a curve's last epoch
+      throw CheckpointError("curve '" + name + "' has " + std::to_string(curve.size()) + " values, not one per epoch (" +
+                            std::to_string(epoch) + ")");
+  }
   record.epochs_run = progress.epoch;
   const RunState parameters = state.under("parameters/");
   set_named_parameters(run.model().params, parameters.items(), where + " parameters");
@@ -153,7 +163,7 @@ RunRecord run_task(const Task& task, std::optional<ModelKind> kind, std::uint64_
   LoopProgress progress;
   if (checkpoint.enabled()) capture(*run, trainer, recorder, record, progress, config.epochs);  // refuses before training
   if (const std::optional<RunState> stored = checkpoint.stored()) {
-    const int stored_epoch = static_cast<int>(stored->integer("epoch"));
+    const std::int64_t stored_epoch = stored->integer("epoch");
     if (stored_epoch > config.epochs)
       throw CheckpointError(checkpoint_options.path + ": the checkpoint is at epoch " + std::to_string(stored_epoch) +
                             ", beyond --epochs " + std::to_string(config.epochs) +

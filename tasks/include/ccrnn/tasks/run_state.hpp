@@ -50,6 +50,10 @@ class RunState {
   /// Exactly `size` floats (a different count is a CheckpointError).
   Vector<float> floats(const std::string& name, Index size) const;
   std::vector<Index> indices(const std::string& name) const;
+  /// Exactly a permutation of 0 .. size-1 (a task's shuffled order): anything else is a CheckpointError.
+  std::vector<Index> permutation(const std::string& name, Index size) const;
+  /// A stream's state as put_rng wrote it; all-zero words (xoshiro256**'s one invalid state, which gives
+  /// zeros forever and hangs the rejection loops of normal() and uniform_int()) are a CheckpointError.
   void get_rng(const std::string& name, Rng& rng) const;
   /// The items under prefix, with the prefix removed.
   RunState under(const std::string& prefix) const;
