@@ -1,4 +1,5 @@
 #include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/copy_repeat_task.hpp>
 #include <ccrnn/tasks/line_drawing_task.hpp>
 #include <ccrnn/tasks/loop_drawing_task.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
@@ -18,6 +19,7 @@ const Entry registry[] = {
     {"caption", [] { return make_caption_task(); }},
     {"trials", [] { return make_trials_task(); }},
     {"loopdraw", [] { return make_loop_drawing_task(); }},
+    {"copyrepeat", [] { return make_copy_repeat_task(); }},
 };
 }  // namespace
 
