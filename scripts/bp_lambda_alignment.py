@@ -38,7 +38,9 @@ def per_step_alignment(run, last):
         g = recordings[name]
         batch, steps = int(g.attrs["batch"]), g["steps"][()]
         signal = g["predictions"] if "predictions" in g else g["truncated_gradients"]  # a cRNN has no predictions
-        c = cosines(signal[()], g["true_gradients"][()])
+        signal = signal[()]
+        # Truncated gradients exist at the window starts only (no column for the boundary after the sequence).
+        c = cosines(signal, g["true_gradients"][:, :signal.shape[1]])
         for j, step in enumerate(steps[:-1]):  # the last boundary (after the sequence) has no true gradient
             sums.setdefault(int(step), []).append(c[j * batch:(j + 1) * batch].mean())
     return {s: float(np.mean(v)) for s, v in sums.items()}
@@ -106,7 +108,7 @@ def main(argv=None):
             e = [stats.sem([s[t + 1] for s in seeds.values()]) for t in ts]
             ax.errorbar(ts, m, yerr=e, marker="o", capsize=3, label=label)
         ax.set_xlabel("t (state after step t)")
-        ax.set_ylabel("cos(prediction, true gradient)")
+        ax.set_ylabel("cos(C(s) or cRNN truncated gradient, true gradient)")
         ax.set_ylim(-0.2, 1.05)
         ax.legend()
         fig.tight_layout()
