@@ -3,7 +3,7 @@
 # BP(lambda) for lambda in {1, 0.5, 0} (gamma 0.9), the DNI at T = 1 and T = 3 and truncated BPTT (cRNN,
 # T = 3), a linear cerebellum with injection scale 1 (the reference's copy-repeat synthesiser), each
 # condition into OUTDIR/<condition>.h5 (existing files are refused), then the curriculum level reached
-# (OUTDIR/levels.txt, OUTDIR/levels.png).
+# (OUTDIR/levels.txt, OUTDIR/levels.png) and the validation error in bits (OUTDIR/errors.txt, errors.png).
 # Usage: scripts/bp_lambda_copy_repeat.sh OUTDIR   (env: SEEDS=5 HIDDEN=16 EPOCHS=40 BATCH=32 EXTRA="...")
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
@@ -22,3 +22,7 @@ for T in 1 3; do "$train" "${common[@]}" "${cerebellum[@]}" --T $T --out "$out/d
 /usr/bin/python3 "$root/scripts/bp_lambda_curves.py" "BP(1)=$out/bpl_1.h5:level" "BP(0.5)=$out/bpl_0.5.h5:level" \
   "BP(0)=$out/bpl_0.h5:level" "DNI_T1=$out/dni_T1.h5:level" "DNI_T3=$out/dni_T3.h5:level" \
   "cRNN_T3=$out/crnn_T3.h5:level" --figure "$out/levels.png" --ylabel "curriculum level (N + R - 1)" | tee "$out/levels.txt"
+/usr/bin/python3 "$root/scripts/bp_lambda_curves.py" "BP(1)=$out/bpl_1.h5:val_error_bits" \
+  "BP(0.5)=$out/bpl_0.5.h5:val_error_bits" "BP(0)=$out/bpl_0.h5:val_error_bits" "DNI_T1=$out/dni_T1.h5:val_error_bits" \
+  "DNI_T3=$out/dni_T3.h5:val_error_bits" "cRNN_T3=$out/crnn_T3.h5:val_error_bits" --figure "$out/errors.png" \
+  --ylabel "validation error (bits per output)" | tee "$out/errors.txt"
