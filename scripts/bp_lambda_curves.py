@@ -31,9 +31,8 @@ def read_curves(path, curve):
         if len(models) != 1:
             raise SystemExit(f"bp_lambda_curves.py: {path}: expected one model, found {models}")
         runs = f[models[0]]
-        if curve is None:
-            first = runs[sorted(runs)[0]]
-            curve = "alignment_prediction" if "alignment_prediction" in first else "alignment_truncated"
+        if curve is None:  # a cRNN's alignment_prediction curve exists but is NaN: it has no prediction
+            curve = "alignment_truncated" if models[0] == "crnn" else "alignment_prediction"
         out = {}
         for name in sorted(runs):
             if curve not in runs[name]:
