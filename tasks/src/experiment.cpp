@@ -77,7 +77,7 @@ ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequen
 
 void bind_cortex_settings(Settings& s, ExperimentConfig& c) {
   s.section("Model");
-  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh, gru or leaky_tanh");
+  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh, gru, leaky_tanh or linear (identity, the BP(lambda) toy's)");
   s.add("hidden", &c.model.hidden_size, "cortical units N per layer");
   s.add("layers", &c.model.layers, "cortical layers");
 }

@@ -128,6 +128,7 @@ double train_epoch(TaskRun& run, Trainer<float>& trainer, RunRecorder& recorder,
                                  ? trainer.train_batch_with_hooks(*step.batch, step.hooks)
                                  : recorder.train(trainer, run.model(), *step.batch);
     if (!std::isfinite(stats.training_error)) diverged(seed, epoch, "training error", stats.training_error);
+    if (step.after) step.after(stats);
     // Fused as the tasks' own loops were compiled (contraction on): exact for weight 1.
     error_sum = std::fma(stats.training_error, step.weight, error_sum);
     weight += step.weight;

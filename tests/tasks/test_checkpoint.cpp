@@ -5,6 +5,7 @@
 #include <ccrnn/tasks/caption/run.hpp>
 #include <ccrnn/tasks/delayed_association_task.hpp>
 #include <ccrnn/tasks/evidence_accumulation_task.hpp>
+#include <ccrnn/tasks/copy_repeat_task.hpp>
 #include <ccrnn/tasks/line_drawing_task.hpp>
 #include <ccrnn/tasks/loop_drawing_task.hpp>
 #include <ccrnn/tasks/procedural_digits.hpp>
@@ -211,6 +212,22 @@ TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's opti
       check_resume(*task, kind, 5, 2, 4);
     }
   }
+}
+
+TEST_CASE("checkpoint: copy-repeat resumes bit for bit, its curriculum's level and history included", "[checkpoint][copyrepeat]") {
+  CopyRepeatRunConfig config;
+  config.model.hidden_size = 8;
+  config.batch_size = 4;
+  config.batches_per_epoch = 2;
+  config.epochs = 4;
+  config.validation_size = 3;
+  config.test_size = 3;
+  config.task.threshold_bits = 100.0;  // one level per batch: the level after a resume matters
+  SECTION("DNI") {}
+  SECTION("BP(lambda)") { config.trainer.bp_lambda.online = true; }
+  const auto task = make_copy_repeat_task(config);
+  task->prepare({ModelKind::ccrnn});
+  check_resume(*task, ModelKind::ccrnn, 6, 2, 4);
 }
 
 TEST_CASE("checkpoint: captioning resumes bit for bit, the selected epoch's model and dropout included", "[checkpoint][caption]") {
