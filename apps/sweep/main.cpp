@@ -214,27 +214,32 @@ void prepare_points(Parsed& p) {
   }
 }
 
-/// Writes one finished run as a part file: its options (as the task executable records them), the
-/// condition, and its results.
+/// What every part file starts with: the run's options (as the task executable records them), its
+/// condition and the rank that ran it (0 without MPI).
+void write_part_header(io::Group& root, const SweepRun& run, const PreparedPoint& point, int rank) {
+  const std::vector<std::string> option_names = write_run_attributes(root, point.vm, program, point.task->settings());
+  root.write("option_names", option_names);
+  root.set_attr("task", point.task->name());
+  root.set_attr("run", static_cast<std::int64_t>(run.index));
+  root.set_attr("condition", run.condition);
+  root.set_attr("rank", static_cast<std::int64_t>(rank));
+}
+
+/// Writes one finished run as a part file: its header and its results.
 void write_part(const PartStore& store, const SweepRun& run, const PreparedPoint& point, const tasks::RunRecord& record,
                 int rank, bool with_weights) {
   io::AtomicOutput out(store.part_path(run.index), true);
   {
     io::File file = io::File::create(out.temp_path());
     io::Group root = file.root();
-    const std::vector<std::string> option_names = write_run_attributes(root, point.vm, program, point.task->settings());
-    root.write("option_names", option_names);
-    root.set_attr("task", point.task->name());
-    root.set_attr("run", static_cast<std::int64_t>(run.index));
-    root.set_attr("condition", run.condition);
-    root.set_attr("rank", static_cast<std::int64_t>(rank));  // which MPI rank ran it (0 without MPI)
+    write_part_header(root, run, point, rank);
     tasks::write_run_record(root, record, with_weights);
     file.close();
   }
   out.commit();
 }
 
-/// Writes the part of a run that failed (diverged, or raised an error on its data): its options and the
+/// Writes the part of a run that failed (diverged, or raised an error on its data): its header and the
 /// reason, without results, so that the merged file and ccrnn-report show it instead of dropping it.
 void write_failed_part(const PartStore& store, const SweepRun& run, const PreparedPoint& point, const std::string& reason,
                        int rank) {
@@ -242,12 +247,7 @@ void write_failed_part(const PartStore& store, const SweepRun& run, const Prepar
   {
     io::File file = io::File::create(out.temp_path());
     io::Group root = file.root();
-    const std::vector<std::string> option_names = write_run_attributes(root, point.vm, program, point.task->settings());
-    root.write("option_names", option_names);
-    root.set_attr("task", point.task->name());
-    root.set_attr("run", static_cast<std::int64_t>(run.index));
-    root.set_attr("condition", run.condition);
-    root.set_attr("rank", static_cast<std::int64_t>(rank));
+    write_part_header(root, run, point, rank);
     root.set_attr("model", run.model);
     root.set_attr("seed", static_cast<std::int64_t>(run.seed));
     root.set_attr("failed", reason);
