@@ -12,7 +12,8 @@ import h5py
 import pytest
 
 FAST = ["--epochs", "2", "--train-size", "100", "--val-size", "20", "--test-repeats", "1", "--quiet"]
-SLOW = ["--epochs", "400", "--train-size", "200", "--val-size", "20", "--test-repeats", "1"]
+# Long enough that a signal sent after 1 s always lands mid-run (400 epochs of this size took 0.8 s on an idle machine)
+SLOW = ["--epochs", "50000", "--train-size", "200", "--val-size", "20", "--test-repeats", "1"]
 
 
 def run(exe, *args, **kwargs):
@@ -98,7 +99,7 @@ def test_signal_during_a_run_exits_cleanly(linedraw, tmp_path, sig):
     out = tmp_path / "r.h5"
     proc = subprocess.Popen([str(linedraw), *SLOW, "--seeds", "1", "--model", "crnn", "--out", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # well inside the 400 epochs
+    time.sleep(1.0)  # well inside the 50,000 epochs
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + sig, err
