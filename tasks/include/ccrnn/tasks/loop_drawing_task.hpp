@@ -17,6 +17,10 @@ struct LoopDrawingRunConfig : ExperimentConfig {
   Index train_size = 1000;      // fresh training trials per epoch
   Index validation_size = 200;  // validation trials (drawn once per seed)
   Index test_size = 1000;       // test trials (drawn once per seed)
+  // Task switching (spec section 5): after `epochs` on lines with cerebellar module 0, a fresh module (the
+  // untrained initial one) learns arcs for switch_epochs epochs; then module 0 comes back, not retrained.
+  Index switch_epochs = 0;      // 0: no switching
+  bool switch_freeze_readout = false;  // the readout does not learn during the second task (the reference's does)
 };
 
 std::unique_ptr<Task> make_loop_drawing_task(const LoopDrawingRunConfig& config = {});
