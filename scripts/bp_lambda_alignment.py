@@ -3,7 +3,8 @@
 --record-every N --record-arrays (docs/bp-lambda.md, README "BP(lambda)").
 
 For each file (one condition, one model, several seeds) and seed: the cosine between the cerebellum's
-prediction C(s) and the true gradient dF/ds at every recorded boundary of the last epoch's recordings,
+prediction C(s) (for a cRNN file: its truncated gradient, what truncated BPTT uses instead) and the true
+gradient dF/ds at every recorded boundary of the last epoch's recordings,
 averaged over samples and recordings, by the step the boundary follows (t = step - 1: the state after step
 t, the reference's h_t). Prints mean +- SEM over seeds per step, the mean over the boundaries 1..L-1
 (the predictions that are trained in both algorithms), a paired t-test of each file's mean against the
@@ -36,7 +37,10 @@ def per_step_alignment(run, last):
     for name in names:
         g = recordings[name]
         batch, steps = int(g.attrs["batch"]), g["steps"][()]
-        c = cosines(g["predictions"][()], g["true_gradients"][()])
+        signal = g["predictions"] if "predictions" in g else g["truncated_gradients"]  # a cRNN has no predictions
+        signal = signal[()]
+        # Truncated gradients exist at the window starts only (no column for the boundary after the sequence).
+        c = cosines(signal, g["true_gradients"][:, :signal.shape[1]])
         for j, step in enumerate(steps[:-1]):  # the last boundary (after the sequence) has no true gradient
             sums.setdefault(int(step), []).append(c[j * batch:(j + 1) * batch].mean())
     return {s: float(np.mean(v)) for s, v in sums.items()}
@@ -104,7 +108,7 @@ def main(argv=None):
             e = [stats.sem([s[t + 1] for s in seeds.values()]) for t in ts]
             ax.errorbar(ts, m, yerr=e, marker="o", capsize=3, label=label)
         ax.set_xlabel("t (state after step t)")
-        ax.set_ylabel("cos(prediction, true gradient)")
+        ax.set_ylabel("cos(C(s) or cRNN truncated gradient, true gradient)")
         ax.set_ylim(-0.2, 1.05)
         ax.legend()
         fig.tight_layout()

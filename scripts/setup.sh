@@ -11,6 +11,8 @@ packages=(
   zlib1g-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin pybind11-dev python3-dev
   python3-numpy python3-h5py python3-matplotlib python3-pytest python3-nbclient python3-ipykernel jupyter-nbconvert
   python3-pip python3-setuptools python3-wheel python3-venv python3-build
+  # the sanitizer and fuzzing stage (scripts/sanitize.sh): clang, its sanitizer/libFuzzer runtimes, LLVM's OpenMP
+  clang libclang-rt-dev libomp-dev
 )
 if [[ "${1:-}" == "--with-torch" ]]; then
   packages+=(python3-torch libopenblas0-openmp)

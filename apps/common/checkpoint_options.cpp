@@ -1,26 +1,6 @@
 #include "checkpoint_options.hpp"
 
-#include <atomic>
-#include <csignal>
-
 namespace ccrnn::apps {
-
-namespace {
-
-std::atomic<int> received_signal{0};
-
-extern "C" void on_signal(int signal) {
-  if (received_signal.exchange(signal) != 0) {  // the second one: stop waiting for the checkpoints
-    std::signal(signal, SIG_DFL);
-    std::raise(signal);
-  }
-}
-
-void throw_if_signalled() {
-  if (const int signal = received_signal.load()) throw Interrupted(signal);
-}
-
-}  // namespace
 
 tasks::CheckpointOptions CheckpointSettings::for_run(const std::string& path) const {
   tasks::CheckpointOptions options;
@@ -52,13 +32,5 @@ po::options_description describe_checkpoints(CheckpointSettings& s, bool with_lo
 bool is_checkpoint_option(const std::string& name) {
   return name == "checkpoint_every" || name == "restart" || name == "checkpoint_dir" || name == "keep_checkpoints";
 }
-
-void install_interrupt_signals() {
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  set_interrupt_check(throw_if_signalled);
-}
-
-int interrupted_exit_code(const Interrupted& interrupted) { return 128 + interrupted.signal(); }
 
 }  // namespace ccrnn::apps

@@ -1,10 +1,8 @@
 #pragma once
-// The checkpoint options of the task executables and ccrnn-sweep (docs/checkpoints.md), and SIGINT and
-// SIGTERM turned into ccrnn::Interrupted at the next training iteration, so that every run writes its
-// checkpoint before the program exits.
+// The checkpoint options of the task executables and ccrnn-sweep (docs/checkpoints.md). SIGINT and SIGTERM
+// reach the runs through signals.hpp.
 #include "cli.hpp"
 
-#include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/tasks/checkpoint.hpp>
 
 #include <string>
@@ -29,12 +27,5 @@ po::options_description describe_checkpoints(CheckpointSettings& settings, bool 
 /// Options that change where and whether a run is checkpointed, never its numbers: not recorded in
 /// results files, so that a resumed run's file is that of an uninterrupted one.
 bool is_checkpoint_option(const std::string& snake_name);
-
-/// From now on SIGINT and SIGTERM make ccrnn::check_interrupt() throw ccrnn::Interrupted (a second
-/// signal ends the process at once).
-void install_interrupt_signals();
-
-/// 128 + the signal, as a shell reports a process ended by it.
-int interrupted_exit_code(const Interrupted& interrupted);
 
 }  // namespace ccrnn::apps

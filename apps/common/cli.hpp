@@ -61,8 +61,11 @@ std::string dashed_keys(std::istream& in);
 bool parse_options(int argc, char** argv, const std::string& program, const std::string& summary,
                    po::options_description& options, po::variables_map& vm);
 
+/// The most seeds one command accepts: each is a run, so more is a typo, not an experiment.
+inline constexpr std::uint64_t max_seeds = 1000000;
+
 /// "10" -> seeds 1..10; "1,5,9" -> those seeds; "3-7" -> 3..7; ranges and lists can be mixed ("1-3,8").
-/// Throws UsageError on malformed lists, duplicates or seeds < 1.
+/// Throws UsageError on malformed lists, duplicates, seeds < 1 or more than max_seeds seeds.
 std::vector<std::uint64_t> parse_seeds(const std::string& text);
 
 /// Comma list -> items; throws UsageError for an empty list, an empty item or a duplicate.

@@ -20,18 +20,20 @@ StoredRun read_run(const io::Group& g, const std::string& condition, const std::
   run.condition = condition;
   run.model = g.has_attr("model") ? g.attr_string("model") : model;
   run.seed = static_cast<std::uint64_t>(g.attr_int("seed"));
+  if (g.has_attr("failed")) run.failed = g.attr_string("failed");
   // The run's scalar results: every numeric attribute that is not one of the run's options. Task
   // executables store only results on a run group; sweeps store options too, listed in "option_names".
-  std::set<std::string> skip = {"seed", "model", "run", "condition", "rank"};
+  std::set<std::string> skip = {"seed", "model", "run", "condition", "rank", "failed"};
   if (g.is_dataset("option_names"))
     for (const auto& name : g.read_strings("option_names")) skip.insert(name);
+  // Curves are the 1-D numeric datasets; strings (captions, ...) and arrays (weights, recordings) are not
+  // read at all. A curve that cannot be read is an error naming the file, not a curve silently missing.
   for (const auto& name : g.children())
     if (g.is_dataset(name) && name != "option_names") {
-      try {
-        const io::Array a = g.read(name);
-        if (a.rank() == 1) run.curves[name] = a.data;
-      } catch (const io::Hdf5Error&) {  // strings (captions, ...): not a curve
-      }
+      const io::DatasetInfo info = g.dataset_info(name);
+      const bool numeric = info.kind == io::ValueKind::floating_point || info.kind == io::ValueKind::integer ||
+                           info.kind == io::ValueKind::boolean;
+      if (numeric && info.rank() == 1) run.curves[name] = g.read(name).data;
     }
   for (const auto& name : g.attr_names()) {
     if (skip.count(name)) continue;
@@ -143,7 +145,7 @@ void print_report(const StoredResults& results, std::FILE* out, const std::vecto
     std::vector<std::string> models;
     std::map<std::string, std::map<std::uint64_t, const StoredRun*>> by_model;
     for (const auto& run : results.runs) {
-      if (run.condition != condition) continue;
+      if (run.condition != condition || !run.failed.empty()) continue;
       if (!by_model.count(run.model)) models.push_back(run.model);
       by_model[run.model][run.seed] = &run;
     }
@@ -191,6 +193,18 @@ void print_report(const StoredResults& results, std::FILE* out, const std::vecto
         std::fprintf(out, "  ccrnn vs crnn: relative %.3f (%zu paired seeds; the t-test needs at least 2)\n", cmp.relative,
                      cc.size());
     }
+  }
+  print_failed_runs(results, out);
+}
+
+void print_failed_runs(const StoredResults& results, std::FILE* out) {
+  bool header = false;
+  for (const auto& run : results.runs) {
+    if (run.failed.empty()) continue;
+    if (!header) std::fprintf(out, "\nFAILED runs (left out of the statistics above):\n");
+    header = true;
+    std::fprintf(out, "  %s%smodel %s, seed %llu: %s\n", run.condition.c_str(), run.condition.empty() ? "" : ", ",
+                 run.model.c_str(), static_cast<unsigned long long>(run.seed), run.failed.c_str());
   }
 }
 

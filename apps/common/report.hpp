@@ -18,6 +18,7 @@ struct StoredRun {
   std::uint64_t seed = 0;
   std::map<std::string, double> scalars;
   std::map<std::string, std::vector<double>> curves;  // per-epoch datasets (train_error, alignment_*, ...)
+  std::string failed;  // why the run failed (a sweep's run that diverged or raised an error); "" if it finished
 };
 
 struct StoredResults {
@@ -35,8 +36,12 @@ StoredResults read_stored_results(const io::File& file);
 std::vector<std::string> task_summary_scalars(const io::File& file, const StoredResults& results);
 
 /// Prints the report of every condition to `out`. Scalars shown: the primary one, then
-/// test_accuracy where runs have one, then any of `extra` that exist.
+/// test_accuracy where runs have one, then any of `extra` that exist. Failed runs are left out of the
+/// statistics and listed after them with their reason (print_failed_runs).
 void print_report(const StoredResults& results, std::FILE* out, const std::vector<std::string>& extra = {});
+
+/// Lists the failed runs (condition, model, seed, reason) under the heading "FAILED runs"; nothing if none.
+void print_failed_runs(const StoredResults& results, std::FILE* out);
 
 /// Prints a per-epoch curve (mean +- SEM over seeds, NaN entries left out) at five epochs (first, 25%,
 /// 50%, 75%, last) per condition and model.

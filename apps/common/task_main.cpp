@@ -4,6 +4,7 @@
 #include "process_memory.hpp"
 #include "run_attributes.hpp"
 #include "settings_options.hpp"
+#include "signals.hpp"
 #include "summary_table.hpp"
 
 #include <ccrnn/core/parallel.hpp>
@@ -149,7 +150,7 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     return exit_failure;
   }
 
-  if (checkpoints.enabled()) install_interrupt_signals();
+  install_interrupt_signals();
   try {
     std::vector<tasks::RunRecord> records(jobs.size());
     const int threads = run_options.threads > 0 ? run_options.threads : available_threads();
@@ -196,9 +197,12 @@ int run_task_main(int argc, char** argv, const std::string& program, const std::
     print_summary_table(models, scalars_by_model(records), task->summary_columns(), task->primary_scalar(), seeds.size());
     std::printf("results: %s\n", run_options.out.c_str());
     return exit_ok;
-  } catch (const Interrupted& e) {
-    std::cerr << "\n" << program << ": " << e.what() << ": each run's last completed epoch is in " << checkpoints.directory
-              << "; run the same command again to resume\n";
+  } catch (const Interrupted& e) {  // the atomic output removes its temporary file: nothing half-written
+    std::cerr << "\n" << program << ": " << e.what() << "; nothing written to " << run_options.out;
+    if (checkpoints.enabled())
+      std::cerr << "; each run's last completed epoch is in " << checkpoints.directory << "; run the same command again to resume\n";
+    else
+      std::cerr << " (run the same command again to start over; --checkpoint-every N keeps the epochs done)\n";
     return interrupted_exit_code(e);
   } catch (const std::exception& e) {
     std::cerr << "\n" << program << ": error: " << e.what() << "\n";

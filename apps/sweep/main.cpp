@@ -8,6 +8,7 @@
 #include "../common/report.hpp"
 #include "../common/run_attributes.hpp"
 #include "../common/settings_options.hpp"
+#include "../common/signals.hpp"
 #include "../common/sweep_plan.hpp"
 
 #include <ccrnn/core/matmul.hpp>
@@ -19,6 +20,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -232,6 +234,28 @@ void write_part(const PartStore& store, const SweepRun& run, const PreparedPoint
   out.commit();
 }
 
+/// Writes the part of a run that failed (diverged, or raised an error on its data): its options and the
+/// reason, without results, so that the merged file and ccrnn-report show it instead of dropping it.
+void write_failed_part(const PartStore& store, const SweepRun& run, const PreparedPoint& point, const std::string& reason,
+                       int rank) {
+  io::AtomicOutput out(store.part_path(run.index), true);
+  {
+    io::File file = io::File::create(out.temp_path());
+    io::Group root = file.root();
+    const std::vector<std::string> option_names = write_run_attributes(root, point.vm, program, point.task->settings());
+    root.write("option_names", option_names);
+    root.set_attr("task", point.task->name());
+    root.set_attr("run", static_cast<std::int64_t>(run.index));
+    root.set_attr("condition", run.condition);
+    root.set_attr("rank", static_cast<std::int64_t>(rank));
+    root.set_attr("model", run.model);
+    root.set_attr("seed", static_cast<std::int64_t>(run.seed));
+    root.set_attr("failed", reason);
+    file.close();
+  }
+  out.commit();
+}
+
 /// A run's checkpoint beside its part: "<dir>/run_00017.checkpoint.h5".
 std::string checkpoint_path(const PartStore& store, const SweepRun& run) {
   std::string path = store.part_path(run.index);
@@ -333,7 +357,6 @@ int main(int argc, char** argv) {
   if (!ok) return root_rank ? status : exit_failure;
   mpi->broadcast(pending);
 
-  if (p.options.checkpoints.enabled()) install_interrupt_signals();
   const int threads = p.options.threads > 0 ? p.options.threads : (mpi->active() ? 1 : available_threads());
   const long total = static_cast<long>(p.plan.runs.size()), todo = static_cast<long>(pending.size());
   if (root_rank && !p.options.quiet) {
@@ -342,6 +365,10 @@ int main(int argc, char** argv) {
                  program, version_string, p.plan.task.c_str(), total, p.points.size(), p.plan.seeds.size(),
                  total - todo, todo, mpi->size(), threads, store->directory().c_str());
   }
+  // A run that fails (divergence, an error on its data) is recorded as failed and the others go on; SIGINT or
+  // SIGTERM stops handing out runs, keeps every finished one and exits 128 + the signal (the same command
+  // resumes); any other error (e.g. writing a part) stops the sweep as before.
+  install_interrupt_signals();
   {
     JobCounter counter(mpi.get());
     Progress progress(mpi->active() ? "rank " + std::to_string(mpi->rank()) : "sweep",
@@ -356,9 +383,13 @@ int main(int argc, char** argv) {
             std::lock_guard<std::mutex> lock(failure_mutex);
             if (failure) break;
           }
+          if (received_signal()) break;
           const long j = counter.next();
           if (j >= todo) break;
           const SweepRun& run = p.plan.runs[static_cast<std::size_t>(pending[static_cast<std::size_t>(j)])];
+          char label[200];
+          std::snprintf(label, sizeof label, "run %ld/%ld%s%s%s", run.index + 1, total, run.condition.empty() ? "" : " (",
+                        run.condition.c_str(), run.condition.empty() ? "" : ")");
           try {
             const PreparedPoint& point = p.points.at(point_key(run));
             tasks::CheckpointOptions checkpoint = p.options.checkpoints.for_run(checkpoint_path(*store, run));
@@ -368,21 +399,30 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "run %ld/%ld: resuming after epoch %d from %s\n", run.index + 1, total, epoch,
                              checkpoint.path.c_str());
             };
-            tasks::RunRecord record = tasks::run_task(
-                *point.task, tasks::parse_model_kind(run.model), run.seed,
-                [&](const tasks::EpochReport&) {
-                  progress.epoch_done();
-                  return true;
-                },
-                checkpoint);
-            write_part(*store, run, point, record, mpi->rank(), !p.options.no_weights);
+            std::optional<tasks::RunRecord> record;
+            std::string reason;
+            try {
+              record = tasks::run_task(
+                  *point.task, tasks::parse_model_kind(run.model), run.seed,
+                  [&](const tasks::EpochReport&) {
+                    progress.epoch_done();
+                    return true;
+                  },
+                  checkpoint);
+            } catch (const Interrupted&) {
+              throw;  // its checkpoint is written: the same command resumes it
+            } catch (const std::exception& e) {
+              reason = e.what();
+            }
+            if (record) {
+              write_part(*store, run, point, *record, mpi->rank(), !p.options.no_weights);
+              progress.run_done(std::string(label) + ": " + point.task->describe_run(*record));
+            } else {
+              write_failed_part(*store, run, point, reason, mpi->rank());
+              progress.run_done(std::string(label) + ": FAILED, " + reason);
+            }
             std::error_code ignored;
             std::filesystem::remove(checkpoint_path(*store, run), ignored);  // the part holds the run now
-            char line[300];
-            std::snprintf(line, sizeof line, "run %ld/%ld%s%s%s: %s", run.index + 1, total,
-                          run.condition.empty() ? "" : " (", run.condition.c_str(), run.condition.empty() ? "" : ")",
-                          point.task->describe_run(record).c_str());
-            progress.run_done(line);
           } catch (...) {
             std::lock_guard<std::mutex> lock(failure_mutex);
             if (!failure) failure = std::current_exception();
@@ -391,10 +431,13 @@ int main(int argc, char** argv) {
       }
       progress.finish();
       if (failure) std::rethrow_exception(failure);
+      if (const int signal = received_signal()) throw Interrupted(signal);
     } catch (const Interrupted& e) {
-      std::cerr << "\n" << program << ": " << e.what() << ": finished runs and the checkpoints of unfinished ones are in "
-                << store->directory() << "; run the same command again to resume.\n";
-      mpi->abort(interrupted_exit_code(e));
+      const char* kept = p.options.checkpoints.enabled() ? "finished runs and the checkpoints of unfinished ones are" : "finished runs are";
+      std::cerr << "\n" << program << ": " << e.what() << "; " << kept << " kept in " << store->directory()
+                << "; run the same command again to resume.\n";
+      if (mpi->active()) mpi->abort(interrupted_exit_code(e));
+      return interrupted_exit_code(e);
     } catch (const std::exception& e) {
       std::cerr << "\n" << program << ": error: " << e.what() << "\nFinished runs are kept in " << store->directory()
                 << "; run the same command again to resume.\n";
@@ -416,6 +459,12 @@ int main(int argc, char** argv) {
     const StoredResults results = read_stored_results(file);
     print_report(results, stdout, task_summary_scalars(file, results));
     std::printf("results: %s\n", p.options.out.c_str());
+    const long failed = std::count_if(results.runs.begin(), results.runs.end(), [](const StoredRun& r) { return !r.failed.empty(); });
+    if (failed > 0) {
+      std::cerr << program << ": " << failed << " of " << total << " runs FAILED (listed above and recorded in " << p.options.out
+                << " with their reason)\n";
+      return exit_failure;
+    }
     return exit_ok;
   } catch (const std::exception& e) {
     std::cerr << program << ": error: " << e.what() << "\n";

@@ -14,11 +14,11 @@ namespace ccrnn::python {
 using namespace ccrnn::tasks;
 
 void bind_configs(py::module_& m) {
-  bind_enum<CellType>(m, "CellType", "Cortical cell: 'lstm', 'tanh' (Elman RNN), 'gru' or 'leaky_tanh' (the loop's rate RNN).",
+  bind_enum<CellType>(m, "CellType", "Cortical cell: 'lstm', 'tanh' (Elman RNN), 'gru', 'leaky_tanh' (the loop's rate RNN) or 'linear' (identity RNN).",
                       {{"lstm", CellType::lstm}, {"tanh", CellType::tanh}, {"gru", CellType::gru},
-                       {"leaky_tanh", CellType::leaky_tanh}});
-  bind_enum<LossKind>(m, "LossKind", "Task loss: 'mse' (regression targets) or 'cross_entropy' (class labels).",
-                      {{"mse", LossKind::mse}, {"cross_entropy", LossKind::cross_entropy}});
+                       {"leaky_tanh", CellType::leaky_tanh}, {"linear", CellType::linear}});
+  bind_enum<LossKind>(m, "LossKind", "Task loss: 'mse' (regression targets), 'cross_entropy' (class labels) or 'binary_cross_entropy' (sigmoid outputs, 0/1 targets).",
+                      {{"mse", LossKind::mse}, {"cross_entropy", LossKind::cross_entropy}, {"binary_cross_entropy", LossKind::binary_cross_entropy}});
   bind_enum<TdReduction>(m, "TdReduction", "BP(lambda)'s TD loss over the batch: 'mean' (1/2 mean) or 'sum' (summed squares).",
                          {{"mean", TdReduction::mean}, {"sum", TdReduction::sum}});
   bind_enum<OptimizerKind>(m, "OptimizerKind", "Optimizer: 'adam', 'rmsprop' or 'sgd' (PyTorch's update formulas).",

@@ -34,8 +34,8 @@ void validate_batch(const Batch<S>& batch, Index input_size, Index output_size, 
          std::to_string(batch.inputs.rows()) + " x " + std::to_string(batch.inputs.cols()));
   if (static_cast<Index>(batch.supervised.size()) != batch.length)
     fail("supervised flags must have one entry per step");
-  if (loss == LossKind::mse && (batch.targets.rows() != output_size || batch.targets.cols() != cols))
-    fail("regression targets must be output_size x B*L");
+  if (loss != LossKind::cross_entropy && (batch.targets.rows() != output_size || batch.targets.cols() != cols))
+    fail("regression or binary targets must be output_size x B*L");
   if (loss == LossKind::cross_entropy && static_cast<Index>(batch.labels.size()) != cols)
     fail("labels must have one entry per column (B*L)");
   if (batch.mask.empty()) return;

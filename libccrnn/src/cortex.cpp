@@ -10,7 +10,8 @@ CellType parse_cell_type(const std::string& name) {
   if (name == "tanh") return CellType::tanh;
   if (name == "gru") return CellType::gru;
   if (name == "leaky_tanh") return CellType::leaky_tanh;
-  throw std::invalid_argument("unknown cell type '" + name + "' (expected lstm, tanh, gru or leaky_tanh)");
+  if (name == "linear") return CellType::linear;
+  throw std::invalid_argument("unknown cell type '" + name + "' (expected lstm, tanh, gru, leaky_tanh or linear)");
 }
 
 std::string to_string(CellType cell) {
@@ -19,6 +20,7 @@ std::string to_string(CellType cell) {
     case CellType::tanh: return "tanh";
     case CellType::gru: return "gru";
     case CellType::leaky_tanh: return "leaky_tanh";
+    case CellType::linear: return "linear";
   }
   return "?";
 }
@@ -33,6 +35,8 @@ template class CellLayer<float, GruCell>;
 template class CellLayer<double, GruCell>;
 template class CellLayer<float, LeakyTanhCell>;
 template class CellLayer<double, LeakyTanhCell>;
+template class CellLayer<float, LinearCell>;
+template class CellLayer<double, LinearCell>;
 template class Cortex<float>;
 template class Cortex<double>;
 }  // namespace ccrnn

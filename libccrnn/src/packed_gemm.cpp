@@ -9,8 +9,10 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <new>
+#include <utility>
 
 namespace ccrnn::detail {
 
@@ -145,26 +147,39 @@ inline void store_rows(float* c, __m512 value, __mmask16 mask, bool accumulate) 
 }
 
 /// C tile (rows x cols, at most kMR x kNR) op= packed A panel x packed B panel over kc inner indices.
-/// Registers is 2 for a full-height tile and 1 when the tile has at most 16 rows (half the work).
-template <int Registers>
+/// Registers is 2 for a full-height tile and 1 when the tile has at most 16 rows (half the work); Cols is
+/// the number of columns that exist, so that an edge tile (B = 50 is four tiles of 12 and one of 2) does
+/// only its own columns' work. Each column's accumulator sees the same products in the same order
+/// whatever Cols is, so the results do not depend on it.
+template <int Registers, int Cols>
 void kernel(std::ptrdiff_t kc, const float* __restrict pa, const float* __restrict pb, float* c, std::ptrdiff_t ldc,
-            std::ptrdiff_t rows, std::ptrdiff_t cols, bool accumulate) {
-  __m512 acc[Registers][kNR];
-  for (int j = 0; j < kNR; ++j)
+            std::ptrdiff_t rows, bool accumulate) {
+  __m512 acc[Registers][Cols];
+  for (int j = 0; j < Cols; ++j)
     for (int r = 0; r < Registers; ++r) acc[r][j] = _mm512_setzero_ps();
   for (std::ptrdiff_t p = 0; p < kc; ++p, pa += kMR, pb += kNR) {
     __m512 a[Registers];
     for (int r = 0; r < Registers; ++r) a[r] = _mm512_load_ps(pa + 16 * r);
 #pragma GCC unroll 12
-    for (int j = 0; j < kNR; ++j) {
+    for (int j = 0; j < Cols; ++j) {
       const __m512 bj = _mm512_set1_ps(pb[j]);
       for (int r = 0; r < Registers; ++r) acc[r][j] = _mm512_fmadd_ps(a[r], bj, acc[r][j]);
     }
   }
-  for (std::ptrdiff_t j = 0; j < cols; ++j)
+  for (int j = 0; j < Cols; ++j)
     for (int r = 0; r < Registers; ++r)
       store_rows(c + j * ldc + 16 * r, acc[r][j], first_lanes(rows - 16 * r), accumulate);
 }
+
+using Kernel = void (*)(std::ptrdiff_t, const float*, const float*, float*, std::ptrdiff_t, std::ptrdiff_t, bool);
+
+/// kernel<Registers, Cols> for Cols = 1 .. kNR, indexed by Cols - 1.
+template <int Registers, int... Cols>
+constexpr std::array<Kernel, sizeof...(Cols)> kernels_by_cols(std::integer_sequence<int, Cols...>) {
+  return {&kernel<Registers, Cols + 1>...};
+}
+constexpr auto kFullHeightKernels = kernels_by_cols<2>(std::make_integer_sequence<int, static_cast<int>(kNR)>{});
+constexpr auto kHalfHeightKernels = kernels_by_cols<1>(std::make_integer_sequence<int, static_cast<int>(kNR)>{});
 
 }  // namespace
 
@@ -191,8 +206,8 @@ void packed_gemm(std::ptrdiff_t m, std::ptrdiff_t n, std::ptrdiff_t k, StridedOp
         for (std::ptrdiff_t i = 0; i < mc; i += kMR) {
           const std::ptrdiff_t rows = std::min(kMR, mc - i);
           float* tile = c + (i0 + i) + j0 * ldc;
-          if (rows > 16) kernel<2>(kc, packed_a + i * kc, b_panel, tile, ldc, rows, cols, add);
-          else kernel<1>(kc, packed_a + i * kc, b_panel, tile, ldc, rows, cols, add);
+          const auto& kernels = rows > 16 ? kFullHeightKernels : kHalfHeightKernels;
+          kernels[static_cast<std::size_t>(cols - 1)](kc, packed_a + i * kc, b_panel, tile, ldc, rows, add);
         }
       }
     }

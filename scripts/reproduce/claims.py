@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from typing import Callable
 
-from . import caption_claim, drawing_claims, seqmnist_claim
+from . import caption_claim, drawing_claims, loop_claims, seqmnist_claim
 
 
 @dataclass(frozen=True)
@@ -35,4 +35,16 @@ CLAIMS = {
     "alignment": Claim("Gradient alignment and population statistics over learning (ALGORITHM.md s8)",
                        "the cerebellum's predictions align with the true future gradient",
                        drawing_claims.alignment_sweeps, drawing_claims.alignment_analysis),
+    "loop-drawing": Claim("The forward-model loop: line drawing with a fixed cortex (FORWARD_MODEL.md s8.1-2)",
+                          "a fixed cortex learns through the loop and fails without it; ablating the cerebellum "
+                          "collapses the drawing, the earlier the worse",
+                          loop_claims.sweeps_of("loop-drawing"), loop_claims.analysis_of("loop-drawing")),
+    "loop-evidence": Claim("The forward-model loop: evidence accumulation (FORWARD_MODEL.md s8.1-2, Fig. 5)",
+                           "a fixed cortex accumulates evidence through the loop and not without it; complete "
+                           "ablation destroys the learnt beliefs",
+                           loop_claims.sweeps_of("loop-evidence"), loop_claims.analysis_of("loop-evidence")),
+    "loop-association": Claim("The forward-model loop: delayed association (FORWARD_MODEL.md s8.3, Fig. 6)",
+                              "with the loop 100% correct, without it chance; ablation from step k hurts the more "
+                              "the earlier",
+                              loop_claims.sweeps_of("loop-association"), loop_claims.analysis_of("loop-association")),
 }

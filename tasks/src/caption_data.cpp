@@ -210,6 +210,8 @@ CaptionSet load_coco_split(const std::string& json_path, const std::string& feat
   }
   counts.images_loaded = set.size();
   counts.unused_features = static_cast<Index>(table.image_ids.size()) - static_cast<Index>(used.size());
+  if (set.size() == 0)  // refused here, naming the files, rather than when training starts
+    fail(json_path, "no image is left to train or evaluate on (with " + features_path + "): " + counts.summary());
   set.features.resize(table.features.rows(), static_cast<Index>(columns.size()));
   for (size_t k = 0; k < columns.size(); ++k) set.features.col(static_cast<Index>(k)) = table.features.col(columns[k]);
   if (report != nullptr) *report = counts;

@@ -1,8 +1,54 @@
 #include <ccrnn/tasks/experiment.hpp>
 
 #include <algorithm>
+#include <cstdio>
+
+#include <unistd.h>
 
 namespace ccrnn::tasks {
+
+namespace {
+
+/// Parameters of the model the sizes describe, in floating point so that absurd sizes cannot overflow:
+/// per cortical layer gates x H x (inputs + H) weights and two bias vectors (PyTorch's layout), the
+/// readout, and the cerebellum (state -> k granule layers of M -> state, plus its context input).
+double parameter_count(const ModelConfig& m, bool cerebellum) {
+  const double gates = m.cell == CellType::lstm ? 4 : m.cell == CellType::gru ? 3 : 1;
+  const double h = static_cast<double>(m.hidden_size), state = static_cast<double>(state_blocks(m.cell)) * h * static_cast<double>(m.layers);
+  const double inputs = static_cast<double>(std::max<Index>(m.input_size, 1));
+  double n = gates * h * (inputs + h + 2) + static_cast<double>(m.layers - 1) * gates * h * (2 * h + 2);
+  n += (state + 1) * static_cast<double>(std::max<Index>(m.output_size, 1));
+  if (cerebellum) {
+    const double g = static_cast<double>(m.cerebellar.hidden_size), k = static_cast<double>(m.cerebellar.layers);
+    n += (state + static_cast<double>(m.cerebellar.context_size) + 1) * g + (k - 1) * (g + 1) * g + (g + 1) * state;
+  }
+  return n;
+}
+
+double physical_memory_bytes() {
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+}
+
+/// Refuses sizes whose parameters alone -- with their gradients and the optimizer's two moments, four
+/// float copies -- exceed this machine's memory, before anything is allocated (a clear error rather than
+/// std::bad_alloc or the out-of-memory killer).
+void check_model_fits_memory(const ModelConfig& m, bool cerebellum) {
+  const double bytes = parameter_count(m, cerebellum) * 4 * sizeof(float), memory = physical_memory_bytes();
+  if (memory > 0 && bytes > memory) {
+    char text[400];
+    std::snprintf(text, sizeof text,
+                  "the model's sizes (--hidden %lld, --layers %lld%s) give %.3g parameters, %.3g GB with their gradients and "
+                  "optimizer state: more than this machine's memory (%.3g GB)",
+                  static_cast<long long>(m.hidden_size), static_cast<long long>(m.layers),
+                  cerebellum ? (", --cerebellum-hidden " + std::to_string(m.cerebellar.hidden_size) + ", --cerebellum-layers " +
+                                std::to_string(m.cerebellar.layers)).c_str()
+                             : "",
+                  parameter_count(m, cerebellum), bytes / 1e9, memory / 1e9);
+    throw SettingError(text);
+  }
+}
+
+}  // namespace
 
 ModelKind parse_model_kind(const std::string& name) {
   if (name == "crnn") return ModelKind::crnn;
@@ -31,7 +77,7 @@ ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequen
 
 void bind_cortex_settings(Settings& s, ExperimentConfig& c) {
   s.section("Model");
-  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh, gru or leaky_tanh");
+  s.add_choice("cell", &c.model.cell, parse_cell_type, [](CellType t) { return to_string(t); }, "cortical cell: lstm, tanh, gru, leaky_tanh or linear (identity, the BP(lambda) toy's)");
   s.add("hidden", &c.model.hidden_size, "cortical units N per layer");
   s.add("layers", &c.model.layers, "cortical layers");
 }
@@ -140,6 +186,7 @@ void validate_experiment(const Settings& s, const ExperimentConfig& c, const std
   if (c.trainer.io_lesion_epoch > c.epochs)
     throw SettingError("--io-lesion-epoch " + std::to_string(c.trainer.io_lesion_epoch) + " is after the last epoch (" +
                        std::to_string(c.epochs) + ")");
+  check_model_fits_memory(m, any_cerebellum);
   const Index state_size = state_blocks(m.cell) * m.hidden_size * m.layers;
   if (m.cerebellar.fibres > state_size)
     throw SettingError("--fibres " + std::to_string(m.cerebellar.fibres) + " exceeds the cortical state size (" +

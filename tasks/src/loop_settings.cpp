@@ -4,6 +4,21 @@
 
 namespace ccrnn::tasks {
 
+void set_reference_loop_defaults(ExperimentConfig& c) {
+  c.model.cell = CellType::leaky_tanh;
+  c.model.leak = 0.1;
+  c.model.hidden_size = 50;
+  c.model.forward.hidden_size = 1000;
+  c.model.forward.layers = 1;
+  c.model.forward.tau = 3;
+  c.trainer.optimizer.lr = 1e-3;
+  c.trainer.optimizer.beta1 = 0.9;
+  c.trainer.optimizer.beta2 = 0.98;
+  c.trainer.optimizer.eps = 1e-9;
+  c.trainer.clip = 0.0;
+  c.batch_size = 10;
+}
+
 void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop) {
   ForwardCerebellumConfig& f = c.model.forward;
   s.section("Loop (the forward-model cerebellum, docs/forward-model.md)");
@@ -18,6 +33,8 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
         "reference's cortical ablation: half the units); 0 = none");
   s.add("lr_cortex", &loop.training.lr_cortex, "learning rate of the cortex (with --cortical-plasticity input/all); 0 = --lr");
   s.add("lr_readout", &loop.training.lr_readout, "learning rate of the readout; 0 = --lr");
+  s.add("ablation_profile", &loop.ablation_profile,
+        "also test with the cerebellar output zero from step k on, for about 10 steps k from 0 to L (array ablation_profile)");
   s.add("loop_recordings", &loop.record, "store per-step recordings of the test conditions (c_t, granules, target, cortex)");
   s.cerebellar(true);
   s.add_choice("feedback", &loop.training.trial.feedback, parse_loop_feedback,
@@ -81,6 +98,9 @@ void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const 
   if (loop.sleep.sessions > 0 && c.model.layers != 1)
     throw SettingError("--sleep-sessions needs a one-layer cortex (--layers 1): consolidation moves the "
                        "cerebellar drive into the first layer's W_hh");
+  if (loop.ablate_from >= length)
+    throw SettingError("--ablate-from " + std::to_string(loop.ablate_from) + " is not a step of the trial (L = " +
+                       std::to_string(length) + ")");
   Index pons = 0;
   for (const char* name : {"pons_cortex", "pons_readout", "pons_input", "pons_target"}) {
     const Index k = std::get<std::int64_t>(s.find(name)->value());

@@ -25,17 +25,6 @@ std::map<std::string, ResultArray> all_parameters(TaskRun& run) {
   return named;
 }
 
-void save_optimizer(RunState& state, const std::string& name, const Optimizer<float>& optimizer) {
-  state.put_floats(name + "/first", optimizer.first_moments());
-  state.put_floats(name + "/second", optimizer.second_moments());
-  state.put_integer(name + "/steps", optimizer.steps());
-}
-
-void restore_optimizer(const RunState& state, const std::string& name, Optimizer<float>& optimizer) {
-  const Index n = optimizer.first_moments().size();
-  optimizer.restore(state.floats(name + "/first", n), state.floats(name + "/second", n), state.integer(name + "/steps"));
-}
-
 /// The loop's own progress that a checkpoint keeps beside the model, optimizers and task state.
 struct LoopProgress {
   int epoch = 0;  // epochs completed
@@ -100,10 +89,20 @@ RunState capture(TaskRun& run, Trainer<float>& trainer, const RunRecorder& recor
 LoopProgress restore(const RunState& state, TaskRun& run, Trainer<float>& trainer, RunRecorder& recorder, RunRecord& record,
                      const std::string& where) {
   LoopProgress progress;
-  progress.epoch = static_cast<int>(state.integer("epoch"));
+  const std::int64_t epoch = state.integer("epoch"), best_epoch = state.integer("best_epoch");
+  if (epoch < 0) throw CheckpointError("item 'epoch' is " + std::to_string(epoch) + ", not a number of epochs");
+  if (best_epoch < 0 || best_epoch > epoch)
+    throw CheckpointError("item 'best_epoch' is " + std::to_string(best_epoch) + ", not one of the " + std::to_string(epoch) +
+                          " epochs run");
+  progress.epoch = static_cast<int>(epoch);  // at most the run's --epochs (checked by run_task)
   progress.best = state.real("best");
-  progress.best_epoch = static_cast<int>(state.integer("best_epoch"));
-  for (auto& [name, curve] : record.curves) curve = state.reals("curves/" + name);
+  progress.best_epoch = static_cast<int>(best_epoch);
+  for (auto& [name, curve] : record.curves) {
+    curve = state.reals("curves/" + name);
+    if (static_cast<std::int64_t>(curve.size()) != epoch)  // the tests read a curve's last epoch
+      throw CheckpointError("curve '" + name + "' has " + std::to_string(curve.size()) + " values, not one per epoch (" +
+                            std::to_string(epoch) + ")");
+  }
   record.epochs_run = progress.epoch;
   const RunState parameters = state.under("parameters/");
   set_named_parameters(run.model().params, parameters.items(), where + " parameters");
@@ -129,6 +128,7 @@ double train_epoch(TaskRun& run, Trainer<float>& trainer, RunRecorder& recorder,
                                  ? trainer.train_batch_with_hooks(*step.batch, step.hooks)
                                  : recorder.train(trainer, run.model(), *step.batch);
     if (!std::isfinite(stats.training_error)) diverged(seed, epoch, "training error", stats.training_error);
+    if (step.after) step.after(stats);
     // Fused as the tasks' own loops were compiled (contraction on): exact for weight 1.
     error_sum = std::fma(stats.training_error, step.weight, error_sum);
     weight += step.weight;
@@ -164,7 +164,7 @@ RunRecord run_task(const Task& task, std::optional<ModelKind> kind, std::uint64_
   LoopProgress progress;
   if (checkpoint.enabled()) capture(*run, trainer, recorder, record, progress, config.epochs);  // refuses before training
   if (const std::optional<RunState> stored = checkpoint.stored()) {
-    const int stored_epoch = static_cast<int>(stored->integer("epoch"));
+    const std::int64_t stored_epoch = stored->integer("epoch");
     if (stored_epoch > config.epochs)
       throw CheckpointError(checkpoint_options.path + ": the checkpoint is at epoch " + std::to_string(stored_epoch) +
                             ", beyond --epochs " + std::to_string(config.epochs) +

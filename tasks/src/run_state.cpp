@@ -1,6 +1,7 @@
 #include <ccrnn/tasks/fingerprint.hpp>
 #include <ccrnn/tasks/run_state.hpp>
 
+#include <algorithm>
 #include <bit>
 
 namespace ccrnn::tasks {
@@ -103,9 +104,23 @@ std::vector<Index> RunState::indices(const std::string& name) const {
   return {v.begin(), v.end()};
 }
 
+std::vector<Index> RunState::permutation(const std::string& name, Index size) const {
+  std::vector<Index> order = indices(name);
+  std::vector<bool> seen(static_cast<std::size_t>(std::max<Index>(size, 0)), false);
+  bool valid = static_cast<Index>(order.size()) == size;
+  for (std::size_t i = 0; valid && i < order.size(); ++i) {
+    valid = order[i] >= 0 && order[i] < size && !seen[static_cast<std::size_t>(order[i])];
+    if (valid) seen[static_cast<std::size_t>(order[i])] = true;
+  }
+  if (!valid)
+    throw CheckpointError("item '" + name + "' is not an order of the " + std::to_string(size) + " training samples");
+  return order;
+}
+
 void RunState::get_rng(const std::string& name, Rng& rng) const {
   const std::vector<std::int64_t> v = integers(name);
-  if (v.size() != 6) throw CheckpointError("item '" + name + "' is not a random stream's state");
+  if (v.size() != 6 || (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0))
+    throw CheckpointError("item '" + name + "' is not a random stream's state");
   RngState s;
   for (std::size_t i = 0; i < 4; ++i) s.words[i] = std::bit_cast<std::uint64_t>(v[i]);
   s.has_spare = v[4] != 0;
@@ -138,6 +153,17 @@ std::string RunState::checksum() const {
     std::visit([&](const auto& values) { f.add(values); }, array.values);
   }
   return f.hex();
+}
+
+void save_optimizer(RunState& state, const std::string& name, const Optimizer<float>& optimizer) {
+  state.put_floats(name + "/first", optimizer.first_moments());
+  state.put_floats(name + "/second", optimizer.second_moments());
+  state.put_integer(name + "/steps", optimizer.steps());
+}
+
+void restore_optimizer(const RunState& state, const std::string& name, Optimizer<float>& optimizer) {
+  const Index n = optimizer.first_moments().size();
+  optimizer.restore(state.floats(name + "/first", n), state.floats(name + "/second", n), state.integer(name + "/steps"));
 }
 
 }  // namespace ccrnn::tasks

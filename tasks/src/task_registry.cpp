@@ -1,4 +1,7 @@
 #include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/delayed_association_task.hpp>
+#include <ccrnn/tasks/evidence_accumulation_task.hpp>
+#include <ccrnn/tasks/copy_repeat_task.hpp>
 #include <ccrnn/tasks/line_drawing_task.hpp>
 #include <ccrnn/tasks/loop_drawing_task.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
@@ -18,6 +21,9 @@ const Entry registry[] = {
     {"caption", [] { return make_caption_task(); }},
     {"trials", [] { return make_trials_task(); }},
     {"loopdraw", [] { return make_loop_drawing_task(); }},
+    {"evidence", [] { return make_evidence_accumulation_task(); }},
+    {"association", [] { return make_delayed_association_task(); }},
+    {"copyrepeat", [] { return make_copy_repeat_task(); }},
 };
 }  // namespace
 

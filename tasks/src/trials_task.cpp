@@ -107,7 +107,7 @@ class TrialsRun final : public TaskRun {
   }
   void restore_state(const RunState& state) override {
     state.get_rng("data_rng", data_rng_);
-    order_ = state.indices("order");
+    order_ = state.permutation("order", train_size_);
   }
 
   std::vector<double> validate() override {

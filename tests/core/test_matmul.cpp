@@ -39,7 +39,7 @@ struct StridedCopy {
 TEST_CASE("matmul matches a double-precision product for every layout and blocking edge", "[core][matmul]") {
   std::mt19937 gen(7);
   const Index ms[] = {1, 15, 16, 17, 33, 100, 193, 400};
-  const Index ns[] = {1, 12, 13, 50, 451};
+  const Index ns[] = {1, 12, 13, 28, 30, 50, 451};
   const Index ks[] = {1, 100, 256, 257, 600};
   for (const Op op_a : {Op::none, Op::transpose})
     for (const Op op_b : {Op::none, Op::transpose})
@@ -85,6 +85,32 @@ TEST_CASE("matmul is bit-for-bit repeatable", "[core][matmul]") {
   matmul<float>(a, Op::none, b, Op::transpose, c1, Update::assign);
   matmul<float>(a, Op::none, b, Op::transpose, c2, Update::assign);
   CHECK((c1.array() == c2.array()).all());
+}
+
+TEST_CASE("a column of a float product has the same bits whatever the width of the tile that computed it",
+          "[core][matmul]") {
+  // The packed kernel has a variant per edge-tile width (1..12 columns, e.g. B = 50 ends in a 2-column
+  // tile); each must sum a column's products in the same order as the full 12-column tile, so that the
+  // product of the first n columns is, bit for bit, the first n columns of a wider product.
+  std::mt19937 gen(11);
+  for (const Op op_b : {Op::none, Op::transpose})
+    for (const Index m : {30, 120}) {
+      const Index k = 300, wide = 36;
+      const Matrix<float> a = random_matrix(m, k, gen), b = random_matrix(k, wide, gen);
+      const StridedCopy a_stored(a, Op::none), b_stored(b, op_b);
+      const Matrix<float> c0 = random_matrix(m, wide, gen);
+      Matrix<float> full = c0;
+      matmul<float>(a_stored.view(), Op::none, b_stored.view(), op_b, full, Update::add);
+      for (Index n = 8; n < wide; ++n) {  // narrower products go to Eigen (worth_packing in matmul.cpp)
+        Matrix<float> part = c0.leftCols(n);
+        const ConstBlockRef<float> b_view = b_stored.view();
+        const ConstBlockRef<float> b_part =
+            op_b == Op::none ? ConstBlockRef<float>(b_view.leftCols(n)) : ConstBlockRef<float>(b_view.topRows(n));
+        matmul<float>(a_stored.view(), Op::none, b_part, op_b, part, Update::add);
+        INFO("m=" << m << " n=" << n << " op_b=" << int(op_b));
+        CHECK((part.array() == full.leftCols(n).array()).all());
+      }
+    }
 }
 
 TEST_CASE("matmul refuses mismatched shapes with the shapes in the message", "[core][matmul]") {

@@ -1,4 +1,4 @@
-// Gradient checks of the cortex's hand-written backward pass (LSTM, tanh RNN, GRU, leaky tanh RNN with
+// Gradient checks of the cortex's hand-written backward pass (LSTM, tanh RNN, GRU, linear RNN, leaky tanh RNN with
 // alpha = 0.3; 1 and 2 layers)
 // against finite differences in double, and the splitting property of the windowed backward.
 //
@@ -121,7 +121,7 @@ double max_abs_difference(const Matrix<double>& a, const Matrix<double>& b) {
 }  // namespace
 
 TEST_CASE("cortex cells: parameter and initial-state gradients match finite differences", "[gradcheck][cortex]") {
-  for (CellType cell : {CellType::lstm, CellType::tanh, CellType::gru, CellType::leaky_tanh}) {
+  for (CellType cell : {CellType::lstm, CellType::tanh, CellType::gru, CellType::leaky_tanh, CellType::linear}) {
     for (Index layers : {Index{1}, Index{2}}) {
       DYNAMIC_SECTION(to_string(cell) << ", " << layers << " layer(s)") {
         CellProblem problem(cell, layers, 1000 + static_cast<std::uint64_t>(cell) * 10 + layers);
@@ -189,7 +189,7 @@ TEST_CASE("cortex cells: backward over steps 0..k and k..L with the state gradie
   // The same recursion in the same order: only the blocking of the matrix products may differ, so we
   // allow a few ulps of the gradients' scale (1e-13 relative), far below any real discrepancy.
   const Index L = CellProblem::kLength;
-  for (CellType cell : {CellType::lstm, CellType::tanh, CellType::gru, CellType::leaky_tanh}) {
+  for (CellType cell : {CellType::lstm, CellType::tanh, CellType::gru, CellType::leaky_tanh, CellType::linear}) {
     for (Index layers : {Index{1}, Index{2}}) {
       DYNAMIC_SECTION(to_string(cell) << ", " << layers << " layer(s)") {
         CellProblem problem(cell, layers, 2000 + static_cast<std::uint64_t>(cell) * 10 + layers);

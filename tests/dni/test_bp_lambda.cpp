@@ -24,6 +24,9 @@ using namespace ccrnn::testing;
 
 namespace {
 
+/// The exact state Jacobian of every cell BP(lambda) uses, with the linear one of the reference's toy task.
+constexpr CellType kBpLambdaCells[] = {CellType::lstm, CellType::tanh, CellType::gru, CellType::linear};
+
 /// small_config with a cerebellum of k hidden layers (k = 0: linear, BP(lambda)'s default).
 ModelConfig bp_config(CellType cell, Index cerebellar_layers, LossKind kind = LossKind::mse, Index layers = 1) {
   ModelConfig c = small_config(cell, true, kind, layers);
@@ -105,7 +108,7 @@ Vector<double> lambda_return_gradient(Model<double>& model, const Batch<double>&
 
 TEST_CASE("bp_lambda: state Jacobians equal central differences of one step", "[bp_lambda][gradcheck]") {
   const Index B = 2, L = 4;
-  for (CellType cell : kCells) {
+  for (CellType cell : kBpLambdaCells) {
     for (Index layers : {1, 2}) {
       CAPTURE(to_string(cell), layers);
       const ModelConfig config = small_config(cell, false, LossKind::mse, layers);
@@ -145,7 +148,7 @@ TEST_CASE("bp_lambda: state Jacobians equal central differences of one step", "[
 
 TEST_CASE("bp_lambda: summed online updates equal minus the gradient of the lambda-return regression",
           "[bp_lambda]") {
-  // lambda in {0, 0.5, 1}, gamma in {1, 0.9}, dense and sparse targets, all three cells; the reference's
+  // lambda in {0, 0.5, 1}, gamma in {1, 0.9}, dense and sparse targets, all four cells; the reference's
   // conventions (no final bootstrap, s_0 untrained, 1/2 mean) and ccrnn's (final bootstrap, s_0 trained, sum),
   // a linear cerebellum and one with a granule layer (only its output layer is traced).
   const Index B = 3, L = 6;
@@ -154,7 +157,7 @@ TEST_CASE("bp_lambda: summed online updates equal minus the gradient of the lamb
     TdReduction reduction;
     Index cerebellar_layers;
   };
-  for (CellType cell : kCells) {
+  for (CellType cell : kBpLambdaCells) {
     for (const Conventions conv : {Conventions{false, false, TdReduction::mean, 0},
                                    Conventions{true, true, TdReduction::sum, 1}}) {
       for (Index interval : {1, 3}) {
@@ -189,7 +192,7 @@ TEST_CASE("bp_lambda: with the exact future gradient as synthesiser the cortex g
   // lambda = gamma = 1, injection scale 1, P_k = dF/ds_k from the true-gradient pass: the one-step updates
   // sum to the untruncated gradient, and every TD error vanishes (the exact gradient is the fixed point).
   const Index B = 3, L = 6;
-  for (CellType cell : kCells) {
+  for (CellType cell : kBpLambdaCells) {
     for (LossKind kind : {LossKind::mse, LossKind::cross_entropy}) {
       CAPTURE(to_string(cell), loss_name(kind));
       const ModelConfig config = small_config(cell, false, kind, 2);
@@ -223,7 +226,7 @@ TEST_CASE("bp_lambda: lambda = 0 with ccrnn's conventions is the DNI at T = 1", 
   // every other convention breaks the equality. A linear cerebellum (all of it traced) and one with two
   // granule layers (its output layer compared; its granule layers do not learn online).
   const Index B = 3, L = 5;
-  for (CellType cell : kCells) {
+  for (CellType cell : kBpLambdaCells) {
     for (Index k : {0, 2}) {
       CAPTURE(to_string(cell), k);
       const ModelConfig config = bp_config(cell, k);
@@ -272,7 +275,7 @@ TEST_CASE("bp_lambda: lambda = 0 with ccrnn's conventions is the DNI at T = 1", 
 TEST_CASE("bp_lambda: traces hold state x state(F+1) numbers per sample", "[bp_lambda]") {
   // Linear cerebellum: F = the state size, so N (N^2 + N) for tanh/GRU (spec section 3), 2N (4N^2 + 2N) for LSTM.
   const Index B = 4, N = 3;
-  for (CellType cell : kCells) {
+  for (CellType cell : kBpLambdaCells) {
     const ModelConfig config = bp_config(cell, 0);
     Model<double> model(config);
     prepare_model(model, 41, 0.5);

@@ -531,3 +531,30 @@ TEST_CASE("AtomicOutput: commit without writing, and two writers of one target",
   moved.commit();
   CHECK(read_text(target) == "x");
 }
+
+TEST_CASE("A write that fails into an AtomicOutput's temporary file names the final file and what became of it", "[io]") {
+  ScratchDir dir;
+  const std::string target = dir.file("result.h5"), fresh = dir.file("fresh.h5");
+  write_text(target, "old");
+  const auto failed_write = [](const std::string& path) {
+    return error_of<Hdf5Error>([&] {
+      AtomicOutput out(path, true);
+      File file = File::create(out.temp_path());
+      Group root = file.root();
+      root.write("x", std::vector<double>{1.0});
+      root.write("x", std::vector<double>{2.0});  // already exists: the write fails, as on a full disk
+    });
+  };
+  const std::string over_existing = failed_write(target);
+  CHECK_THAT(over_existing, Catch::StartsWith(target + " was not written (") && Catch::Contains("its earlier content is kept") &&
+                                Catch::Contains("already exists"));
+  CHECK(read_text(target) == "old");
+  CHECK_THAT(failed_write(fresh), Catch::StartsWith(fresh + " was not written (") && Catch::Contains("no file was created"));
+  CHECK_FALSE(fs::exists(fresh));
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);  // no temporary file left
+  // A file not written for an AtomicOutput keeps its own name in errors.
+  File plain = File::create(fresh);
+  Group root = plain.root();
+  root.write("x", std::vector<double>{1.0});
+  CHECK_THAT(error_of<Hdf5Error>([&] { root.write("x", std::vector<double>{2.0}); }), Catch::StartsWith(fresh + ": "));
+}

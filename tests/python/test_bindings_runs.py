@@ -149,7 +149,7 @@ def test_cpp_errors_become_python_exceptions_with_the_same_message(tmp_path):
     assert issubclass(ccrnn.DataError, ValueError) and issubclass(ccrnn.DivergenceError, RuntimeError)
     with pytest.raises(ccrnn.DivergenceError, match="seed 0 diverged at epoch 1"):
         ccrnn.run_line_drawing(epochs=2, trainer=dict(clip=0, optimizer=dict(kind="sgd", lr=1e30)), model=dict(hidden_size=5))
-    with pytest.raises(ValueError, match="batch: regression targets must be output_size x B\\*L"):
+    with pytest.raises(ValueError, match="batch: regression or binary targets must be output_size x B\\*L"):
         ccrnn.Trainer(ccrnn.Model(hidden_size=3)).train_batch(ccrnn.Batch(np.zeros((2, 1, 1)), targets=np.zeros((2, 1, 5))))
     files = {f"{split}_{kind}": str(tmp_path / f"missing_{split}.{ext}") for split in ["train", "validation", "test"]
              for kind, ext in [("json", "json"), ("features", "h5")]}

@@ -76,3 +76,38 @@ def test_toy_task_file_and_alignment_script(tmp_path, train):
                             f"again={out}"], check=True, capture_output=True, text=True).stdout
     rows = {line.split()[0]: line for line in table.splitlines() if line.startswith(("BP1", "again"))}
     assert set(rows) == {"BP1", "again"} and "t=8" in table
+
+
+def test_linear_cell_and_crnn_alignment_script(tmp_path, train):
+    """The linear cell is identity: h_1 = W_ih x_0 + b (zero initial state); a cRNN file's truncated
+    gradients go through the alignment script (zero away from the target's window)."""
+    import h5py
+    toy = tmp_path / "toy.h5"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_bp_lambda_toy.py"), str(toy),
+                    "--trials-per-split", "20"], check=True)
+    out = tmp_path / "crnn.h5"
+    subprocess.run([str(train), "--task", "trials", "--trials", str(toy), "--model", "crnn", "--seeds", "1",
+                    "--epochs", "1", "--batch", "10", "--cell", "linear", "--hidden", "6", "--freeze-cortex",
+                    "--T", "1", "--record-every", "1", "--record-arrays", "--quiet", "--out", str(out)], check=True)
+    with h5py.File(out, "r") as f:
+        run = f["crnn/seed_1"]
+        w = {k: run["weights/final"][k][()] for k in ("cortex.weight_ih_l0", "cortex.bias_ih_l0", "cortex.bias_hh_l0")}
+        with h5py.File(toy, "r") as t:
+            x0 = t["train/inputs"][0, 0]
+        rec = run["recordings"][sorted(run["recordings"])[0]]
+        h1 = rec["states"][:, 10]  # boundary 1 of the first sample (columns are boundary-major, batch 10)
+        np.testing.assert_allclose(h1, w["cortex.weight_ih_l0"] @ x0 + w["cortex.bias_ih_l0"] + w["cortex.bias_hh_l0"],
+                                   rtol=1e-5, atol=1e-6)
+    table = subprocess.run([sys.executable, str(ROOT / "scripts" / "bp_lambda_alignment.py"), f"cRNN={out}"],
+                           check=True, capture_output=True, text=True).stdout
+    row = next(line for line in table.splitlines() if line.startswith("cRNN")).split()
+    assert row[1].startswith("0.000") and row[9].startswith("1.000")  # t = 0: no credit; t = 8: exact
+
+
+def test_copy_repeat_runs_from_python_with_its_curriculum():
+    r = ccrnn.run("copyrepeat", model="ccrnn", seed=1, epochs=2, batch=4, batches_per_epoch=3, hidden=6,
+                  val_size=4, test_size=4, threshold_bits=100.0, online=True, T=1, cerebellum_layers=0)
+    assert list(r["arrays"]["level_by_iteration"]) == [2, 3, 4, 5, 6, 7]
+    assert r["scalars"]["final_level"] == 7 and r["scalars"]["pattern_length"] == 4
+    with pytest.raises(ValueError, match="--bits"):
+        ccrnn.run("copyrepeat", bits=0, epochs=1)

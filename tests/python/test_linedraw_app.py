@@ -57,6 +57,22 @@ def test_bad_config_file_exits_2(linedraw, tmp_path):
     assert r.returncode == 2 and "missing.ini" in r.stderr
 
 
+@pytest.mark.parametrize("config, args", [
+    ("%invalid_line%\n", []),               # the fuzzer's finding (tests/fuzz/regressions/config/), minimised
+    ("epochs = 2\nhidden = %value%\n", []),
+    ("epochs = 2\n", ["--hidden", "x%value%"]),
+])
+def test_option_parser_placeholders_are_refused_not_looped_on(linedraw, tmp_path, config, args):
+    """Boost.Program_options looped forever building the error message of a text holding its own %placeholder%."""
+    cfg = tmp_path / "run.ini"
+    cfg.write_text(config)
+    r = subprocess.run([str(linedraw), "--config", str(cfg), *args, "--out", str(tmp_path / "x.h5")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2, r.stderr
+    assert "placeholder" in r.stderr and ("run.ini" in r.stderr or "argument" in r.stderr), r.stderr
+    assert not (tmp_path / "x.h5").exists()
+
+
 def test_existing_output_is_never_overwritten_without_flag(linedraw, tmp_path):
     out = tmp_path / "results.h5"
     out.write_bytes(b"precious")

@@ -10,7 +10,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "ccrnn-reproduce"
-CLAIMS = ["linedraw", "seqmnist", "caption", "lesions", "cerebellum-architecture", "alignment"]
+CLAIMS = ["linedraw", "seqmnist", "caption", "lesions", "cerebellum-architecture", "alignment", "loop-drawing",
+          "loop-evidence", "loop-association"]
 
 
 def reproduce(build_dir, *args):

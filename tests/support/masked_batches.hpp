@@ -15,8 +15,8 @@
 namespace ccrnn::testing {
 
 /// Random inputs and a random mask (each pair supervised with probability 0.6, so trials differ), the
-/// supervised flags set from it. What the losses must never read is poisoned: MSE targets are NaN and
-/// labels -1 at unsupervised pairs.
+/// supervised flags set from it. What the losses must never read is poisoned: MSE and binary targets
+/// (random 0/1) are NaN and labels -1 at unsupervised pairs.
 template <class S = double>
 Batch<S> masked_batch(const ModelConfig& config, LossKind kind, Index batch_size, Index length, std::uint64_t seed) {
   Rng rng(seed, Stream::data);
@@ -28,8 +28,9 @@ Batch<S> masked_batch(const ModelConfig& config, LossKind kind, Index batch_size
   b.mask.resize(static_cast<size_t>(cols));
   for (auto& m : b.mask) m = rng.uniform() < 0.6;
   set_supervised_from_mask(b);
-  if (kind == LossKind::mse) {
+  if (kind != LossKind::cross_entropy) {
     b.targets = normal_matrix(rng, config.output_size, cols).template cast<S>();
+    if (kind == LossKind::binary_cross_entropy) b.targets = (b.targets.array() > S(0)).template cast<S>();
     for (Index c = 0; c < cols; ++c)
       if (!b.mask[static_cast<size_t>(c)]) b.targets.col(c).setConstant(std::numeric_limits<S>::quiet_NaN());
   } else {
@@ -75,6 +76,14 @@ template <class S>
 double reference_pair_loss(LossKind kind, const Matrix<S>& outputs, const Batch<S>& batch, Index c) {
   const Eigen::VectorXd y = outputs.col(c).template cast<double>();
   if (kind == LossKind::mse) return (y - batch.targets.col(c).template cast<double>()).squaredNorm();
+  if (kind == LossKind::binary_cross_entropy) {  // -z log sigmoid(y) - (1 - z) log(1 - sigmoid(y)), summed
+    double sum = 0.0;
+    for (Index k = 0; k < y.size(); ++k) {
+      const double p = 1.0 / (1.0 + std::exp(-y(k))), z = static_cast<double>(batch.targets(k, c));
+      sum -= z * std::log(p) + (1 - z) * std::log1p(-p);
+    }
+    return sum;
+  }
   const int label = batch.labels[static_cast<size_t>(c)];
   double sum = 0.0;
   for (Index k = 0; k < y.size(); ++k) sum += std::exp(y(k) - y.maxCoeff());
@@ -82,7 +91,7 @@ double reference_pair_loss(LossKind kind, const Matrix<S>& outputs, const Batch<
 }
 
 /// The window loss by its definition: the sum over the window's supervised pairs, divided by their number
-/// (times the output dimensions for MSE).
+/// (times the output dimensions for MSE and binary cross-entropy).
 template <class S>
 double reference_window_loss(LossKind kind, const Matrix<S>& outputs, const Batch<S>& batch, Index t0, Index t1) {
   double sum = 0.0;
@@ -93,11 +102,11 @@ double reference_window_loss(LossKind kind, const Matrix<S>& outputs, const Batc
       ++pairs;
     }
   if (pairs == 0) return 0.0;
-  return sum / static_cast<double>(kind == LossKind::mse ? pairs * outputs.rows() : pairs);
+  return sum / static_cast<double>(kind == LossKind::cross_entropy ? pairs : pairs * outputs.rows());
 }
 
 /// The training error by its definition: MSE the sum over supervised pairs / (B * L), cross-entropy the
-/// mean over supervised pairs.
+/// mean over supervised pairs (binary cross-entropy: over supervised pairs and outputs).
 template <class S>
 double reference_training_error(LossKind kind, const Matrix<S>& outputs, const Batch<S>& batch) {
   double sum = 0.0;
@@ -108,6 +117,7 @@ double reference_training_error(LossKind kind, const Matrix<S>& outputs, const B
       ++pairs;
     }
   if (kind == LossKind::mse) return sum / static_cast<double>(batch.size * batch.length);
+  if (kind == LossKind::binary_cross_entropy) pairs *= outputs.rows();
   return pairs > 0 ? sum / static_cast<double>(pairs) : 0.0;
 }
 

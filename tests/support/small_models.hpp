@@ -11,7 +11,9 @@ namespace ccrnn::testing {
 
 inline constexpr CellType kCells[] = {CellType::lstm, CellType::tanh, CellType::gru};
 
-inline const char* loss_name(LossKind kind) { return kind == LossKind::mse ? "mse" : "cross-entropy"; }
+inline const char* loss_name(LossKind kind) {
+  return kind == LossKind::mse ? "mse" : kind == LossKind::cross_entropy ? "cross-entropy" : "binary cross-entropy";
+}
 
 /// A model small enough for finite differences: 2 inputs, N=3, cerebellum 2 x 5; 2 outputs for MSE,
 /// 3 classes for cross-entropy.

@@ -123,6 +123,18 @@ TEST_CASE("caption data: captions of images without features are an error unless
              Catch::Contains("feature width 3 does not match the expected width 4"));
 }
 
+TEST_CASE("caption data: a split left without any image after skipping is refused when loaded", "[caption]") {
+  ScratchDir dir;
+  const std::string json = dir.file("captions.json"), features = dir.file("features.h5");
+  write_text(json, kGoodJson);
+  write_features(features, {50}, {1, 2, 3}, 3);  // no captioned image has a feature vector
+  CaptionLoadOptions options;
+  options.skip_missing_features = true;
+  CHECK_THAT(error_of<CaptionDataError>([&] { load_coco_split(json, features, options); }),
+             Catch::StartsWith(json + ": ") && Catch::Contains("no image is left") && Catch::Contains(features) &&
+                 Catch::Contains("skipped 3 images without features"));
+}
+
 TEST_CASE("caption data: every kind of malformed caption JSON is a clear error naming the file", "[caption]") {
   ScratchDir dir;
   CHECK_THAT(error_of<CaptionDataError>([&] { read_coco_captions(dir.file("missing.json")); }),

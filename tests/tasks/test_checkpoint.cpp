@@ -3,7 +3,11 @@
 // checkpoint of another run, or a damaged one, is refused with a message naming the file and the difference.
 #include <ccrnn/core/interrupt.hpp>
 #include <ccrnn/tasks/caption/run.hpp>
+#include <ccrnn/tasks/delayed_association_task.hpp>
+#include <ccrnn/tasks/evidence_accumulation_task.hpp>
+#include <ccrnn/tasks/copy_repeat_task.hpp>
 #include <ccrnn/tasks/line_drawing_task.hpp>
+#include <ccrnn/tasks/loop_drawing_task.hpp>
 #include <ccrnn/tasks/procedural_digits.hpp>
 #include <ccrnn/tasks/run_loop.hpp>
 #include <ccrnn/tasks/seqmnist_task.hpp>
@@ -39,6 +43,17 @@ LineDrawingRunConfig small_line_drawing(int epochs) {
   c.test_repeats = 1;
   c.task.noise = 0.1;  // Gaussian input noise: the data stream's cached Box-Muller spare matters
   return c;
+}
+
+/// A prepared seqMNIST task on procedural digits (train_count training images drawn with data_seed).
+std::unique_ptr<Task> small_seqmnist(int epochs, Index batch, std::uint64_t data_seed, Index train_count) {
+  SeqMnistRunConfig config;
+  config.model.hidden_size = 8;
+  config.epochs = epochs;
+  config.batch_size = batch;
+  auto task = make_seqmnist_task(config, std::make_shared<const MnistSplits>(procedural_mnist(data_seed, train_count, 20)));
+  task->prepare({ModelKind::crnn});
+  return task;
 }
 
 CheckpointOptions checkpoint_at(const std::string& path, int every) {
@@ -170,6 +185,85 @@ TEST_CASE("checkpoint: sequential MNIST (class and line targets) and trials resu
   check_resume(*trials, ModelKind::ccrnn, 3, 2, 3);
 }
 
+TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's optimizers and data stream)", "[checkpoint][loop]") {
+  // Small loop models; the lesion from epoch 3 changes what learns mid-run, the profile adds test arrays;
+  // distinct per-group rates make each group's optimizer matter, consolidation adds the sleep stream.
+  bool lesion = false, groups_and_sleep = false;
+  SECTION("lesion") { lesion = true; }
+  SECTION("no lesion") {}
+  SECTION("per-group rates, input plasticity, consolidation") { groups_and_sleep = true; }
+  const auto shrink = [&groups_and_sleep](auto config) {
+    config.model.hidden_size = 10;
+    config.model.forward.hidden_size = 30;
+    config.epochs = 4;
+    config.train_size = 20;
+    config.validation_size = 10;
+    config.test_size = 10;
+    config.loop.ablation_profile = true;
+    if (groups_and_sleep) {
+      config.loop.training.cortex = CorticalPlasticity::input;
+      config.loop.training.lr_cortex = 2.5e-3;
+      config.loop.training.lr_readout = 5e-4;
+      config.loop.training.lr_cerebellum = 2e-3;
+      config.loop.sleep.sessions = 2;
+    }
+    return config;
+  };
+  LoopDrawingRunConfig draw = shrink(LoopDrawingRunConfig{});
+  draw.loop.record = true;
+  if (lesion) draw.trainer.lesion_epoch = 3;
+  EvidenceAccumulationRunConfig evidence = shrink(EvidenceAccumulationRunConfig{});
+  evidence.task.length = 12;
+  const std::unique_ptr<Task> tasks[] = {make_loop_drawing_task(draw), make_evidence_accumulation_task(evidence),
+                                         make_delayed_association_task(shrink(DelayedAssociationRunConfig{}))};
+  for (const auto& task : tasks) {
+    task->prepare({ModelKind::crnn, ModelKind::ccrnn});
+    for (ModelKind kind : {ModelKind::crnn, ModelKind::ccrnn}) {
+      INFO(task->name() << " " << to_string(kind));
+      check_resume(*task, kind, 5, 2, 4);
+    }
+  }
+}
+
+TEST_CASE("checkpoint: a task-switching loopdraw run refuses checkpoints before training", "[checkpoint][loop]") {
+  testing::ScratchDir dir;
+  LoopDrawingRunConfig config;
+  config.model.hidden_size = 10;
+  config.model.forward.hidden_size = 30;
+  config.epochs = 1;
+  config.switch_epochs = 1;
+  config.train_size = 10;
+  config.validation_size = 10;
+  config.test_size = 10;
+  const auto task = make_loop_drawing_task(config);
+  task->prepare({ModelKind::ccrnn});
+  const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
+  bool trained = false;
+  const std::string message = testing::error_of<std::invalid_argument>([&] {
+    run_task(*task, ModelKind::ccrnn, 5, [&](const EpochReport&) { return trained = true; }, checkpoint);
+  });
+  CHECK_THAT(message, Catch::Contains("--switch-epochs") && Catch::Contains("--checkpoint-every"));
+  CHECK_FALSE(trained);
+  CHECK_FALSE(std::filesystem::exists(checkpoint.path));
+  run_task(*task, ModelKind::ccrnn, 5);  // without checkpoints it runs
+}
+
+TEST_CASE("checkpoint: copy-repeat resumes bit for bit, its curriculum's level and history included", "[checkpoint][copyrepeat]") {
+  CopyRepeatRunConfig config;
+  config.model.hidden_size = 8;
+  config.batch_size = 4;
+  config.batches_per_epoch = 2;
+  config.epochs = 4;
+  config.validation_size = 3;
+  config.test_size = 3;
+  config.task.threshold_bits = 100.0;  // one level per batch: the level after a resume matters
+  SECTION("DNI") {}
+  SECTION("BP(lambda)") { config.trainer.bp_lambda.online = true; }
+  const auto task = make_copy_repeat_task(config);
+  task->prepare({ModelKind::ccrnn});
+  check_resume(*task, ModelKind::ccrnn, 6, 2, 4);
+}
+
 TEST_CASE("checkpoint: captioning resumes bit for bit, the selected epoch's model and dropout included", "[checkpoint][caption]") {
   CaptionRunConfig config = caption_test::small_caption();
   config.epochs = 4;
@@ -229,15 +323,9 @@ TEST_CASE("checkpoint: one of another run is refused, naming the file and what d
 TEST_CASE("checkpoint: another data set is refused by its fingerprint", "[checkpoint]") {
   testing::ScratchDir dir;
   const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
-  SeqMnistRunConfig config;
-  config.model.hidden_size = 8;
-  config.epochs = 1;
-  config.batch_size = 30;
-  const auto task = make_seqmnist_task(config, std::make_shared<const MnistSplits>(procedural_mnist(1, 60, 20)));
-  task->prepare({ModelKind::crnn});
+  const auto task = small_seqmnist(1, 30, 1, 60);
   run_task(*task, ModelKind::crnn, 1, {}, checkpoint);
-  const auto other = make_seqmnist_task(config, std::make_shared<const MnistSplits>(procedural_mnist(2, 60, 20)));
-  other->prepare({ModelKind::crnn});
+  const auto other = small_seqmnist(1, 30, 2, 60);
   CHECK(other->data_fingerprint() != task->data_fingerprint());
   const std::string message = testing::error_of<CheckpointError>([&] { run_task(*other, ModelKind::crnn, 1, {}, checkpoint); });
   CHECK_THAT(message, Catch::Contains(checkpoint.path) && Catch::Contains("the data set differs"));
@@ -251,4 +339,45 @@ TEST_CASE("checkpoint: a truncated checkpoint is never resumed from", "[checkpoi
   std::filesystem::resize_file(checkpoint.path, std::filesystem::file_size(checkpoint.path) / 2);
   const std::string message = testing::error_of<CheckpointError>([&] { run_task(*task, ModelKind::ccrnn, 5, {}, checkpoint); });
   CHECK_THAT(message, Catch::Contains(checkpoint.path) && Catch::Contains("unreadable checkpoint") && Catch::Contains("--restart"));
+}
+
+TEST_CASE("checkpoint: contents that pass the checksum but cannot be resumed from are refused, not run", "[checkpoint]") {
+  // Found while writing tests/fuzz/fuzz_checkpoint.cpp, by reading the restore paths its edits of genuine
+  // checkpoints (written back with a matching checksum) drive: without these checks an all-zero random
+  // stream hung the run (xoshiro256** gives zeros forever), an order that is not a permutation read outside
+  // the training set, a negative epoch trained for ever, and curves shorter than the epochs made the test
+  // read past an empty curve.
+  testing::ScratchDir dir;
+  const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
+  const auto task = small_seqmnist(2, 10, 1, 20);
+  run_task(*task, ModelKind::crnn, 1, [](const EpochReport&) { return false; }, checkpoint);  // stops after epoch 1
+  const CheckpointIdentity identity = checkpoint_identity(*task, "crnn", 1);
+  const RunState genuine = read_checkpoint(checkpoint.path, identity);
+  const auto refusal = [&](const std::string& item, ResultArray value) {
+    RunState edited = genuine;
+    edited.put(item, std::move(value));
+    write_checkpoint(checkpoint.path, identity, edited);
+    return testing::error_of<CheckpointError>([&] { run_task(*task, ModelKind::crnn, 1, {}, checkpoint); });
+  };
+  const std::size_t train = genuine.indices("task/order").size();
+  REQUIRE(train > 4);
+  std::vector<std::int64_t> order(train);
+  for (std::size_t i = 0; i < train; ++i) order[i] = static_cast<std::int64_t>(i);
+  CHECK_THAT(refusal("task/data_rng", ResultArray::integers({0, 0, 0, 0, 0, 0})),
+             Catch::Contains(checkpoint.path) && Catch::Contains("'data_rng' is not a random stream's state"));
+  order[3] = static_cast<std::int64_t>(train);  // outside the training set
+  CHECK_THAT(refusal("task/order", ResultArray::integers(order)),
+             Catch::Contains("'order' is not an order of the " + std::to_string(train) + " training samples"));
+  order[3] = 4;  // a repeat
+  CHECK_THAT(refusal("task/order", ResultArray::integers(order)), Catch::Contains("not an order"));
+  order.pop_back();
+  order[3] = 3;
+  CHECK_THAT(refusal("task/order", ResultArray::integers(order)), Catch::Contains("not an order"));
+  CHECK_THAT(refusal("epoch", ResultArray::integers({-1000000})), Catch::Contains("'epoch' is -1000000"));
+  CHECK_THAT(refusal("best_epoch", ResultArray::integers({2})), Catch::Contains("'best_epoch' is 2"));
+  CHECK_THAT(refusal("curves/train_error", ResultArray::reals({})), Catch::Contains("curve 'train_error' has 0 values"));
+  CHECK_THAT(refusal("epoch", ResultArray::integers({(std::int64_t{1} << 32) + 1})), Catch::Contains("beyond --epochs 2"));
+  // The genuine state, written back the same way, still resumes.
+  write_checkpoint(checkpoint.path, identity, genuine);
+  CHECK(run_task(*task, ModelKind::crnn, 1, {}, checkpoint).epochs_run == 2);
 }

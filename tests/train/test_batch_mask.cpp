@@ -107,7 +107,9 @@ TEST_CASE("batch: validate_batch's other rules", "[batch]") {
   CHECK(message_of(batch, config) == "batch: supervised flags must have one entry per step");
   batch = good;
   batch.targets.resize(2, 5);
-  CHECK(message_of(batch, config) == "batch: regression targets must be output_size x B*L");
+  CHECK(message_of(batch, config) == "batch: regression or binary targets must be output_size x B*L");
+  CHECK_THROWS_WITH(validate_batch(batch, config.input_size, config.output_size, LossKind::binary_cross_entropy),
+                    "batch: regression or binary targets must be output_size x B*L");
   CHECK_THROWS_WITH(validate_batch(good, config.input_size, config.output_size, LossKind::cross_entropy),
                     "batch: labels must have one entry per column (B*L)");
 }

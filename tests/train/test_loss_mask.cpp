@@ -1,5 +1,6 @@
 // The task losses with a per-trial mask (train/loss.hpp): the window losses, their gradients and the
-// training error against their definitions, for MSE and both cross-entropy paths, in float and double.
+// training error against their definitions, for MSE, both cross-entropy paths and the binary
+// cross-entropy, in float and double.
 #include <catch2/catch.hpp>
 
 #include <ccrnn/core/random.hpp>
@@ -25,7 +26,8 @@ TEMPLATE_TEST_CASE("loss mask: window losses, gradients and training error follo
   };
   for (const Variant v : {Variant{LossKind::mse, CrossEntropyPath::double_loop},
                           Variant{LossKind::cross_entropy, CrossEntropyPath::double_loop},
-                          Variant{LossKind::cross_entropy, CrossEntropyPath::vectorised}}) {
+                          Variant{LossKind::cross_entropy, CrossEntropyPath::vectorised},
+                          Variant{LossKind::binary_cross_entropy, CrossEntropyPath::double_loop}}) {
     DYNAMIC_SECTION(loss_name(v.kind) << (v.path == CrossEntropyPath::vectorised ? ", vectorised" : "")) {
       ModelConfig config = small_config(CellType::lstm, false, v.kind);
       config.output_size = 5;

@@ -318,7 +318,7 @@ class CaptionSet:
     def __repr__(self) -> str: ...
 
 class CellType:
-    """Cortical cell: 'lstm', 'tanh' (Elman RNN), 'gru' or 'leaky_tanh' (the loop's rate RNN)."""
+    """Cortical cell: 'lstm', 'tanh' (Elman RNN), 'gru', 'leaky_tanh' (the loop's rate RNN) or 'linear' (identity RNN)."""
     def __init__(self, value: int) -> None: ...
     def __repr__(self) -> str: ...
     @property
@@ -337,6 +337,7 @@ class CellType:
     tanh: ClassVar[CellType]
     gru: ClassVar[CellType]
     leaky_tanh: ClassVar[CellType]
+    linear: ClassVar[CellType]
 
 class CerebellumConfig:
     """The cerebellum's shape: k granule layers of M ReLU units, mossy fibres, context."""
@@ -522,7 +523,7 @@ class LineDrawingRunConfig:
     _aliases: ClassVar[tuple]
 
 class LossKind:
-    """Task loss: 'mse' (regression targets) or 'cross_entropy' (class labels)."""
+    """Task loss: 'mse' (regression targets), 'cross_entropy' (class labels) or 'binary_cross_entropy' (sigmoid outputs, 0/1 targets)."""
     def __init__(self, value: int) -> None: ...
     def __repr__(self) -> str: ...
     @property
@@ -539,6 +540,7 @@ class LossKind:
     def __setstate__(self, state: int) -> None: ...
     mse: ClassVar[LossKind]
     cross_entropy: ClassVar[LossKind]
+    binary_cross_entropy: ClassVar[LossKind]
 
 class MnistSplits:
     """Training, validation and test digit sets, and where they came from."""

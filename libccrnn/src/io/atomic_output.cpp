@@ -4,7 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
-#include <set>
+#include <map>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -31,14 +31,15 @@ long current_pid() {
 #endif
 }
 
-// Temporary paths in use by live AtomicOutput objects of this process: two objects writing the
-// same target at once would share "<final>.tmp.<pid>", so the second one is refused.
+// Temporary paths in use by live AtomicOutput objects of this process, with their targets: two objects
+// writing the same target at once would share "<final>.tmp.<pid>", so the second one is refused; writers
+// name the target in their errors (atomic_target_of).
 std::mutex& registry_mutex() {
   static std::mutex m;
   return m;
 }
-std::set<std::string>& registry() {
-  static std::set<std::string> s;
+std::map<std::string, std::string>& registry() {
+  static std::map<std::string, std::string> s;
   return s;
 }
 void unregister(const std::string& temp) {
@@ -84,6 +85,18 @@ std::string exists_message(const std::string& path) {
 
 }  // namespace
 
+std::string atomic_target_of(const std::string& path) {
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  const auto found = registry().find(path);
+  return found == registry().end() ? std::string() : found->second;
+}
+
+std::string not_written_message(const std::string& final_path, const std::string& why) {
+  std::error_code ec;
+  return final_path + " was not written (" + why + "); " +
+         (fs::exists(final_path, ec) ? "its earlier content is kept" : "no file was created");
+}
+
 AtomicOutput::AtomicOutput(std::string final_path, bool overwrite)
     : final_path_(std::move(final_path)), overwrite_(overwrite) {
   if (final_path_.empty()) fail("AtomicOutput: empty output path");
@@ -103,7 +116,7 @@ AtomicOutput::AtomicOutput(std::string final_path, bool overwrite)
   const std::string temp = final_path_ + ".tmp." + std::to_string(current_pid());
   {
     std::lock_guard<std::mutex> lock(registry_mutex());
-    if (!registry().insert(temp).second)
+    if (!registry().emplace(temp, final_path_).second)
       fail(final_path_ + " is already being written by another AtomicOutput of this process");
   }
   temp_path_ = temp;
@@ -134,7 +147,11 @@ void AtomicOutput::commit() {
   std::error_code ec;
   if (!fs::is_regular_file(temp_path_, ec))
     fail(final_path_ + ": nothing was written to the temporary file " + temp_path_);
-  sync_file(temp_path_);
+  try {
+    sync_file(temp_path_);
+  } catch (const std::runtime_error& e) {
+    fail(not_written_message(final_path_, e.what()));
+  }
   const fs::path target(final_path_);
 
   const std::string kept = "; the new result was kept in " + temp_path_;

@@ -1,4 +1,5 @@
 #include <ccrnn/io/hdf5_file.hpp>
+#include <ccrnn/io/atomic_output.hpp>
 
 #include <hdf5.h>
 
@@ -6,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -19,6 +21,12 @@ namespace {
 /// Switches off HDF5's automatic error printing. The error stack is per thread in thread-safe
 /// builds, so this is done once per thread, before any HDF5 call we make.
 void silence_hdf5() {
+  // A file that could not be written (a full disk, a file-size limit) stays half-closed in libhdf5 1.10,
+  // and the library's exit handler then crashes closing it again: a segfault after our clear error. Every
+  // file we open is closed by its owner, so that handler is not needed. This must precede the library's
+  // initialisation; it does nothing when h5py (Python) initialised the library first.
+  static const bool no_exit_handler = (H5dont_atexit(), true);
+  (void)no_exit_handler;
   thread_local bool done = false;
   if (!done) {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -183,7 +191,14 @@ struct FileState {
   ~FileState() {
     if (id >= 0) H5Fclose(id);
   }
-  [[noreturn]] void fail(const std::string& what) const { throw Hdf5Error(path + ": " + what); }
+  /// A file being written for an AtomicOutput is reported under its final name (a full disk, say: the
+  /// user asked for that file, and learns that it was not written and that its earlier content is kept).
+  [[noreturn]] void fail(const std::string& what) const {
+    if (writable)
+      if (const std::string target = atomic_target_of(path); !target.empty())
+        throw Hdf5Error(not_written_message(target, "its temporary file " + path + ": " + what));
+    throw Hdf5Error(path + ": " + what);
+  }
 };
 
 struct GroupState {
@@ -288,6 +303,26 @@ struct OpenedDataset {
   std::string what;               // "dataset '/g/x'"
 };
 
+/// A hostile or corrupt file can declare a shape far beyond what it stores (a chunked dataset that was
+/// never written takes a few bytes on disk whatever its shape), or one whose element count overflows.
+/// Both are refused here, before a reader allocates for them. The bound is generous: deflate, the
+/// strongest filter in use, compresses at most about 1032:1, so real data stores more than 1/2048 of its
+/// raw bytes.
+void check_declared_size(const FileState& f, const OpenedDataset& d) {
+  const std::string declared = d.what + " declares shape " + dims_string(d.dims);
+  std::size_t n = 1;
+  for (std::size_t dim : d.dims) {
+    if (dim != 0 && n > std::numeric_limits<std::size_t>::max() / dim)
+      f.fail(declared + ": more values than can be counted (a corrupt file?)");
+    n *= dim;
+  }
+  const double raw = static_cast<double>(n) * static_cast<double>(H5Tget_size(d.type.get()));
+  const double stored = static_cast<double>(H5Dget_storage_size(d.ds.get()));
+  if (raw > 1e6 && stored * 2048 < raw)
+    f.fail(declared + " (" + std::to_string(n) + " values) but stores only " +
+           std::to_string(static_cast<unsigned long long>(stored)) + " bytes (a corrupt file, or data never written)");
+}
+
 OpenedDataset open_typed_dataset(const GroupState& g, const std::string& name) {
   OpenedDataset d;
   d.what = "dataset " + quoted(join_path(g.path, name));
@@ -296,6 +331,7 @@ OpenedDataset open_typed_dataset(const GroupState& g, const std::string& name) {
   d.space = Hid(H5Dget_space(d.ds.get()), H5Sclose);
   if (!d.type.valid() || !d.space.valid()) g.file->fail("cannot inspect " + d.what);
   d.dims = space_dims(*g.file, d.space.get(), d.what);
+  check_declared_size(*g.file, d);
   d.n = H5Sget_simple_extent_type(d.space.get()) == H5S_NULL ? 0 : product(d.dims);
   return d;
 }
@@ -505,6 +541,8 @@ File File::create(const std::string& path) {
     if (p.has_parent_path() && !std::filesystem::is_directory(p.parent_path(), ec))
       throw Hdf5Error(path + ": cannot create HDF5 file: directory " + quoted(p.parent_path().string()) +
                       " does not exist");
+    if (const std::string target = atomic_target_of(path); !target.empty())
+      throw Hdf5Error(not_written_message(target, "its temporary file " + path + ": cannot create it: permission denied or file in use?"));
     throw Hdf5Error(path + ": cannot create HDF5 file (permission denied or file in use?)");
   }
   return File(std::make_shared<detail::FileState>(path, id, true));

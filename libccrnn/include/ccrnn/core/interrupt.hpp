@@ -8,11 +8,16 @@
 
 namespace ccrnn {
 
+/// "SIGINT", "SIGTERM", else "signal N".
+inline std::string signal_name(int signal) {
+  return signal == 2 ? "SIGINT" : signal == 15 ? "SIGTERM" : "signal " + std::to_string(signal);
+}
+
 /// What a check throws when the process was asked to stop (SIGINT, SIGTERM): the run loop writes its
 /// checkpoint, if it keeps one, and lets it pass.
 class Interrupted : public std::runtime_error {
  public:
-  explicit Interrupted(int signal) : std::runtime_error("interrupted by signal " + std::to_string(signal)), signal_(signal) {}
+  explicit Interrupted(int signal) : std::runtime_error("interrupted by " + signal_name(signal)), signal_(signal) {}
   int signal() const { return signal_; }
 
  private:

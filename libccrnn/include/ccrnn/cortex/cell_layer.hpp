@@ -1,6 +1,6 @@
 #pragma once
 // A recurrent layer of one cell type. CellLayer<S, Cell> implements RecurrentLayer's interface once for all
-// cells by forwarding to the static functions of Cell<S> (LstmCell, TanhCell, GruCell, LeakyTanhCell), so a cell's file
+// cells by forwarding to the static functions of Cell<S> (LstmCell, TanhCell, GruCell, LeakyTanhCell, LinearCell), so a cell's file
 // holds only its equations: gate_blocks and state_blocks (rows per N of the gates and of the state) and
 // prepare, forward, backward and accumulate_gradients, each taking the layer first.
 #include <ccrnn/cortex/recurrent_layer.hpp>

@@ -2,6 +2,7 @@
 #include <ccrnn/cortex/cortex.hpp>
 #include <ccrnn/cortex/gru_layer.tpp>
 #include <ccrnn/cortex/leaky_tanh_layer.tpp>
+#include <ccrnn/cortex/linear_layer.tpp>
 #include <ccrnn/cortex/lstm_layer.tpp>
 #include <ccrnn/cortex/tanh_layer.tpp>
 
@@ -20,6 +21,7 @@ std::unique_ptr<RecurrentLayer<S>> make_layer(CellType cell, Index input_size, I
     case CellType::tanh: return std::make_unique<TanhLayer<S>>(input_size, hidden_size);
     case CellType::gru: return std::make_unique<GruLayer<S>>(input_size, hidden_size);
     case CellType::leaky_tanh: return std::make_unique<LeakyTanhLayer<S>>(input_size, hidden_size, leak);
+    case CellType::linear: return std::make_unique<LinearLayer<S>>(input_size, hidden_size);
   }
   throw std::invalid_argument("unknown cell type");
 }

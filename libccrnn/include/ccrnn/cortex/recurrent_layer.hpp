@@ -1,5 +1,5 @@
 #pragma once
-// One recurrent layer of the cortex (LSTM, tanh RNN, GRU or leaky tanh RNN): forward over a range of steps and the
+// One recurrent layer of the cortex (LSTM, tanh RNN, GRU, leaky tanh RNN or linear RNN): forward over a range of steps and the
 // hand-written backward through it. Layers store what backward needs in a LayerTrace that covers the
 // whole sequence, so a window is just a range of steps [t0, t1) and the weight-gradient products of
 // many windows can be done as one wide product afterwards.
@@ -12,9 +12,9 @@
 
 namespace ccrnn {
 
-enum class CellType { lstm, tanh, gru, leaky_tanh };
+enum class CellType { lstm, tanh, gru, leaky_tanh, linear };
 
-/// "lstm", "tanh", "gru", "leaky_tanh" -> CellType; throws std::invalid_argument otherwise.
+/// "lstm", "tanh", "gru", "leaky_tanh", "linear" -> CellType; throws std::invalid_argument otherwise.
 CellType parse_cell_type(const std::string& name);
 std::string to_string(CellType cell);
 /// Rows of a layer's state per unit: 2 for LSTM ([h; c]) and the leaky tanh cell ([f(u); u]), 1 otherwise.

@@ -1,5 +1,5 @@
 #pragma once
-// Definitions shared by all cell types (the cells' own are in lstm_layer.tpp, tanh_layer.tpp,
+// Definitions shared by all cell types (the cells' own are in lstm_layer.tpp, elman_cell.tpp,
 // gru_layer.tpp and leaky_tanh_layer.tpp). Included only by libccrnn/src (explicit instantiation).
 #include <ccrnn/cortex/recurrent_layer.hpp>
 #include <ccrnn/core/ensure_shape.hpp>

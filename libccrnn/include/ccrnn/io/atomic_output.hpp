@@ -16,6 +16,13 @@
 
 namespace ccrnn::io {
 
+/// The final path of the live AtomicOutput of this process whose temporary file is `path`; empty when
+/// there is none. Writers name that file in their errors: a user knows the final file, not the temporary one.
+std::string atomic_target_of(const std::string& path);
+
+/// "<final_path> was not written (<why>); its earlier content is kept" (or "no file was created").
+std::string not_written_message(const std::string& final_path, const std::string& why);
+
 class AtomicOutput {
  public:
   /// Throws std::runtime_error("<final_path> exists; pass --overwrite to replace it") when the

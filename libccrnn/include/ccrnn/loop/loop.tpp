@@ -55,6 +55,8 @@ void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettin
   if (batch.inputs.rows() != inputs || batch.inputs.cols() != b * length)
     throw std::invalid_argument("loop: batch inputs must be " + std::to_string(inputs) + " x " +
                                 std::to_string(b * length));
+  if (settings.loss == LossKind::binary_cross_entropy)
+    throw std::invalid_argument("loop: the binary cross-entropy loss is not supported (MSE or cross-entropy)");
   if (fc.config().temporal_basis && settings.loss != LossKind::mse)
     throw std::invalid_argument("loop: the temporal basis needs regression targets (MSE)");
   const bool readout_feedback = settings.feedback == LoopFeedback::readout;

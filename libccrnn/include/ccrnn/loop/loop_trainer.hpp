@@ -52,6 +52,14 @@ class LoopTrainer {
   /// The ranges of model.params that learn in the current epoch.
   const std::vector<Range>& trainable() const { return trainable_; }
   const LoopTrace<S>& trace() const { return trace_; }
+  /// Its optimizers, one per parameter group (each over the whole ParamSet; only the group's ranges move),
+  /// for checkpoints; optimizer_group_name(g) names optimizers()[g].
+  std::vector<Optimizer<S>>& optimizers() { return optimizers_; }
+  const std::vector<Optimizer<S>>& optimizers() const { return optimizers_; }
+  static const char* optimizer_group_name(std::size_t g) {
+    static const char* const names[] = {"readout", "cortex", "cerebellum"};
+    return names[g];
+  }
 
  private:
   Model<S>& model_;
@@ -62,7 +70,7 @@ class LoopTrainer {
   bool cerebellum_learns() const {
     return state_ == CerebellumState::active && trial_.feedback == LoopFeedback::cerebellum;
   }
-  enum Group { readout, cortex, cerebellum, groups };
+  enum Group { readout, cortex, cerebellum, groups };  // as optimizer_group_name
   OptimizerConfig group_config(Group g) const;
   std::vector<Optimizer<S>> optimizers_;           // one per Group
   std::vector<std::vector<Range>> group_ranges_;   // what each group trains in the current epoch

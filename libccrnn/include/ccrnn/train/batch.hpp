@@ -6,14 +6,16 @@
 
 namespace ccrnn {
 
-enum class LossKind { mse, cross_entropy };
+/// mse: regression targets; cross_entropy: softmax over class labels; binary_cross_entropy: independent
+/// sigmoid outputs with 0/1 targets (torch's BCEWithLogitsLoss; copy-repeat), targets as for mse.
+enum class LossKind { mse, cross_entropy, binary_cross_entropy };
 
 template <class S>
 struct Batch {
   Index size = 0;    // B
   Index length = 0;  // L
   Matrix<S> inputs;  // input_size x B*L, step t in columns [tB, (t+1)B)
-  Matrix<S> targets;        // output_size x B*L regression targets (MSE)
+  Matrix<S> targets;        // output_size x B*L regression targets (MSE) or bits (binary cross-entropy)
   std::vector<int> labels;  // B*L class labels (cross-entropy); -1 where there is none
   std::vector<unsigned char> supervised;  // L flags: 1 where step t carries feedback (for every sample when
                                           // there is no mask, for some sample when there is one)

@@ -15,9 +15,14 @@ enum class CrossEntropyPath { double_loop, vectorised };
 //                           / (number of supervised pairs in the window * d)   (torch's mse_loss)
 //   window cross-entropy  = sum over the window's supervised pairs of -log softmax(y)_label
 //                           / number of supervised pairs in the window
+//   window binary cross-entropy = sum over the window's supervised pairs and the d outputs of
+//                           softplus(y) - target * y, / (number of supervised pairs in the window * d)
+//                           (torch's binary_cross_entropy_with_logits; gradient sigmoid(y) - target, scaled)
 //   (0 for a window without supervised pairs; the gradient w.r.t. y accordingly, zero at unsupervised pairs)
 //   training error, MSE   = sum over the batch's supervised pairs of ||y - target||^2 / (B * L)
 //   training error, cross-entropy = mean over the batch's supervised pairs of -log softmax(y)_label.
+//   training error, binary cross-entropy = mean over the batch's supervised pairs and outputs of
+//                           softplus(y) - target * y (nats per bit).
 // Without a mask, or with a mask whose rows are the same for all samples, these are the papers'
 // definitions, bit for bit: the MSE norm is 1 / (supervised steps * B * d), the training error the sum over
 // supervised steps of the batch-mean squared Euclidean error, / L. With a mask, unsupervised samples'

@@ -3,7 +3,20 @@
 #include <ccrnn/train/cross_entropy.hpp>
 #include <ccrnn/train/loss.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 namespace ccrnn {
+
+namespace detail {
+/// softplus(y) - target * y, the binary cross-entropy of logit y, without overflow for large |y|.
+inline double binary_cross_entropy(double y, double target) {
+  return std::max(y, 0.0) - y * target + std::log1p(std::exp(-std::abs(y)));
+}
+inline double sigmoid(double y) {
+  return y >= 0 ? 1.0 / (1.0 + std::exp(-y)) : std::exp(y) / (1.0 + std::exp(y));
+}
+}  // namespace detail
 
 template <class S>
 double window_loss(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S>& batch, Index t0, Index t1,
@@ -24,6 +37,19 @@ double window_loss(LossKind kind, const ConstBlockRef<S>& outputs, const Batch<S
           if (!batch.mask[static_cast<size_t>(t * b + j)]) grad.col(j).setZero();  // an unsupervised sample
       loss += static_cast<double>(grad.squaredNorm()) * norm;
       grad *= static_cast<S>(2.0 * norm);
+    }
+  } else if (kind == LossKind::binary_cross_entropy) {
+    const double norm = 1.0 / static_cast<double>(pairs * d);
+    for (Index t = t0; t < t1; ++t) {
+      if (!batch.supervised[static_cast<size_t>(t)]) continue;
+      for (Index j = t * b; j < (t + 1) * b; ++j) {
+        if (!column_supervised(batch, j)) continue;  // its gradient stays zero
+        for (Index i = 0; i < d; ++i) {
+          const double y = outputs(i, j), target = batch.targets(i, j);
+          loss += detail::binary_cross_entropy(y, target) * norm;
+          output_grads(i, j) = static_cast<S>((detail::sigmoid(y) - target) * norm);
+        }
+      }
     }
   } else {
     // One loop per path: the compiler's choice of fused multiply-adds for the loss depends on the loop's
@@ -76,6 +102,13 @@ double training_error(LossKind kind, const ConstBlockRef<S>& outputs, const Batc
         for (Index j = 0; j < b; ++j)
           if (column_supervised(batch, t * b + j)) step += static_cast<double>(residual.col(j).squaredNorm());
         total += step / static_cast<double>(b);
+      }
+    } else if (kind == LossKind::binary_cross_entropy) {
+      for (Index j = t * b; j < (t + 1) * b; ++j) {
+        if (!column_supervised(batch, j)) continue;
+        for (Index i = 0; i < outputs.rows(); ++i)
+          total += detail::binary_cross_entropy(outputs(i, j), batch.targets(i, j));
+        pairs += outputs.rows();
       }
     } else {
       for (Index j = t * b; j < (t + 1) * b; ++j) {

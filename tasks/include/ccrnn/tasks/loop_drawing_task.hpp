@@ -10,13 +10,9 @@
 
 namespace ccrnn::tasks {
 
-struct LoopDrawingRunConfig : ExperimentConfig {
+struct LoopDrawingRunConfig : LoopRunConfig {
   LoopDrawingRunConfig();  // the reference's defaults (FORWARD_MODEL.md sections 2-5)
   LoopDrawingConfig task;
-  LoopTaskSettings loop;
-  Index train_size = 1000;      // fresh training trials per epoch
-  Index validation_size = 200;  // validation trials (drawn once per seed)
-  Index test_size = 1000;       // test trials (drawn once per seed)
   // Task switching (spec section 5): after `epochs` on lines with cerebellar module 0, a fresh module (the
   // untrained initial one) learns arcs for switch_epochs epochs; then module 0 comes back, not retrained.
   Index switch_epochs = 0;      // 0: no switching

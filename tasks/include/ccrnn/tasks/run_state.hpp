@@ -7,6 +7,7 @@
 #include <ccrnn/core/types.hpp>
 #include <ccrnn/io/hdf5_file.hpp>
 #include <ccrnn/tasks/run_record.hpp>
+#include <ccrnn/train/optimizers.hpp>
 
 #include <cstdint>
 #include <map>
@@ -49,6 +50,10 @@ class RunState {
   /// Exactly `size` floats (a different count is a CheckpointError).
   Vector<float> floats(const std::string& name, Index size) const;
   std::vector<Index> indices(const std::string& name) const;
+  /// Exactly a permutation of 0 .. size-1 (a task's shuffled order): anything else is a CheckpointError.
+  std::vector<Index> permutation(const std::string& name, Index size) const;
+  /// A stream's state as put_rng wrote it; all-zero words (xoshiro256**'s one invalid state, which gives
+  /// zeros forever and hangs the rejection loops of normal() and uniform_int()) are a CheckpointError.
   void get_rng(const std::string& name, Rng& rng) const;
   /// The items under prefix, with the prefix removed.
   RunState under(const std::string& prefix) const;
@@ -65,5 +70,10 @@ class RunState {
  private:
   std::map<std::string, ResultArray> items_;
 };
+
+/// An optimizer's moments and step count under name/first, name/second, name/steps; and back (the sizes
+/// must match: CheckpointError otherwise).
+void save_optimizer(RunState& state, const std::string& name, const Optimizer<float>& optimizer);
+void restore_optimizer(const RunState& state, const std::string& name, Optimizer<float>& optimizer);
 
 }  // namespace ccrnn::tasks

@@ -29,6 +29,8 @@ struct TrainingStep {
   /// A task that trains its own way (the cortico-cerebellar loop, loop/loop_trainer.hpp) sets this: the
   /// run loop then calls it instead of its Trainer (hooks and boundary recordings do not apply).
   std::function<BatchStats(const Batch<float>& batch)> train = {};
+  /// Called with the batch's statistics after it is trained (copy-repeat's curriculum reads its error).
+  std::function<void(const BatchStats& stats)> after = {};
 };
 
 /// One run of a task: one model, one seed. Made by Task::start; driven by the run loop.

@@ -91,7 +91,7 @@ FeatureTable read_features(const std::string& path, Index expected_width = 0);
 
 /// One split from a caption JSON and a feature file: images in JSON order with at least one caption,
 /// captions in annotation order. Errors as above, plus captions of images without features (unless
-/// options.skip_missing_features). report (optional) receives the counts.
+/// options.skip_missing_features) and a split left without any image. report (optional) receives the counts.
 CaptionSet load_coco_split(const std::string& json_path, const std::string& features_path,
                            const CaptionLoadOptions& options = {}, CaptionLoadReport* report = nullptr);
 
