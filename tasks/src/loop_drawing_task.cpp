@@ -105,7 +105,7 @@ class LoopDrawingRun final : public LoopTaskRun {
     r.arrays["recording_cortex"] = per_step(Matrix<float>(model_.cortex.outputs(trace_.cortex)), cues.size, cues.length);
   }
 
- /// A switching run's module copies and phase are not saved: refused before training (--checkpoint-every).
+  /// A switching run's module copies and phase are not saved: refused before training (--checkpoint-every).
   void save_state(RunState& state) const override {
     if (switching())
       throw std::invalid_argument("--switch-epochs: a task-switching run cannot be checkpointed (its module copies "
