@@ -11,6 +11,14 @@ IoTiming parse_io_timing(const std::string& name) {
 
 const char* to_string(IoTiming timing) { return timing == IoTiming::reference ? "reference" : "notebook"; }
 
+LoopFeedback parse_loop_feedback(const std::string& name) {
+  if (name == "cerebellum") return LoopFeedback::cerebellum;
+  if (name == "readout") return LoopFeedback::readout;
+  throw std::invalid_argument("unknown loop feedback '" + name + "' (expected cerebellum or readout)");
+}
+
+const char* to_string(LoopFeedback feedback) { return feedback == LoopFeedback::cerebellum ? "cerebellum" : "readout"; }
+
 #define CCRNN_INSTANTIATE_LOOP(S)                                                                         \
   template void loop_forward(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);        \
   template void inferior_olive(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);      \

@@ -22,11 +22,29 @@ const char* to_string(CorticalPlasticity plasticity) {
 
 template <class S>
 LoopTrainer<S>::LoopTrainer(Model<S>& model, const TrainerConfig& config, const LoopTrainerConfig& loop)
-    : model_(model), config_(config), loop_(loop), optimizer_(config.optimizer, model.params.size()) {
+    : model_(model), config_(config), loop_(loop) {
   if (!model.forward_cerebellum) throw std::invalid_argument("loop trainer: the model has no forward cerebellum");
   if (config.lesion_epoch < 0 || config.io_lesion_epoch < 0)
     throw std::invalid_argument("loop trainer: lesion epochs must be >= 0 (0 = never)");
+  if (loop.trial.ablate_units > 0)
+    throw std::invalid_argument("loop trainer: cortical-unit ablation is for evaluation only (it has no backward pass)");
+  if (!(loop.lr_cortex >= 0 && loop.lr_readout >= 0 && loop.lr_cerebellum >= 0))
+    throw std::invalid_argument("loop trainer: group learning rates must be >= 0 (0 = the optimizer's)");
+  for (int g = 0; g < groups; ++g) optimizers_.emplace_back(group_config(static_cast<Group>(g)), model.params.size());
   set_epoch(1);
+}
+
+template <class S>
+OptimizerConfig LoopTrainer<S>::group_config(Group g) const {
+  OptimizerConfig c = config_.optimizer;
+  const double lr = g == readout ? loop_.lr_readout : g == cortex ? loop_.lr_cortex : loop_.lr_cerebellum;
+  if (lr > 0) c.lr = lr;
+  return c;
+}
+
+template <class S>
+void LoopTrainer<S>::restart_cerebellar_optimizer() {
+  optimizers_[cerebellum] = Optimizer<S>(group_config(cerebellum), model_.params.size());
 }
 
 template <class S>
@@ -40,25 +58,29 @@ void LoopTrainer<S>::set_epoch(int epoch) {
 
   const ParamSet<S>& p = model_.params;
   const auto one = [&p](int id) { return p.range(id, id + 1); };
-  trainable_ = {p.range(p.id("readout.weight"), p.id("readout.bias") + 1)};
-  if (loop_.cortex == CorticalPlasticity::input) trainable_.push_back(one(p.id("cortex.weight_ih_l0")));
-  if (loop_.cortex == CorticalPlasticity::all) trainable_.push_back(p.range(0, p.id("readout.weight")));
-  if (state_ == CerebellumState::active) {
+  group_ranges_.assign(groups, {});
+  if (loop_.readout_plasticity) group_ranges_[readout].push_back(p.range(p.id("readout.weight"), p.id("readout.bias") + 1));
+  if (loop_.cortex == CorticalPlasticity::input) group_ranges_[cortex].push_back(one(p.id("cortex.weight_ih_l0")));
+  if (loop_.cortex == CorticalPlasticity::all) group_ranges_[cortex].push_back(p.range(0, p.id("readout.weight")));
+  if (cerebellum_learns()) {
     const Range all = model_.forward_cerebellum_range();
     const Cerebellum<S>& network = model_.forward_cerebellum->network();
     const Index first = loop_.mossy_fibre_plasticity ? all.begin : p.range(network.first_parameter(), network.end_of_mossy_fibres()).end;
-    trainable_.push_back(Range{first, all.end});
+    group_ranges_[cerebellum].push_back(Range{first, all.end});
   }
+  trainable_.clear();
+  for (const auto& ranges : group_ranges_) trainable_.insert(trainable_.end(), ranges.begin(), ranges.end());
 }
 
 template <class S>
 BatchStats LoopTrainer<S>::train_batch(const Batch<S>& batch) {
   model_.params.zero_grad();
   const bool cortex_learns = loop_.cortex != CorticalPlasticity::fixed;
-  const LoopStats loop = accumulate_loop_gradients(model_, batch, trial_, trace_, cortex_learns,
-                                                   state_ == CerebellumState::active);
+  const LoopStats loop = accumulate_loop_gradients(model_, batch, trial_, trace_, cortex_learns, cerebellum_learns());
   if (config_.clip > 0) clip_global_norm(model_.params.grads(), trainable_, config_.clip);
-  optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
+  // Every group steps every batch (its step count is the batches since it began, as in PyTorch while all
+  // groups learn); updates are element-wise, so splitting into groups leaves the numbers unchanged.
+  for (int g = 0; g < groups; ++g) optimizers_[static_cast<std::size_t>(g)].step(model_.params.values(), model_.params.grads(), group_ranges_[static_cast<std::size_t>(g)]);
   model_.params.zero_grad();
   BatchStats stats;
   stats.task_loss = loop.task_loss;

@@ -18,6 +18,11 @@ LoopDrawing::LoopDrawing(const LoopDrawingConfig& config) : config_(config) {
       const double progress = 0.5 * (1.0 - std::cos(M_PI * static_cast<double>(t) / static_cast<double>(length - 1)));
       line(0, t) = end_x * progress;
       line(1, t) = end_y * progress;
+      if (config.arcs) {  // progress = (1 - cos theta) / 2: add the bulge sin(theta) (e_y, -e_x) / 2
+        const double bulge = 0.5 * std::sin(M_PI * static_cast<double>(t) / static_cast<double>(length - 1));
+        line(0, t) += bulge * end_y;
+        line(1, t) -= bulge * end_x;
+      }
     }
     targets_.push_back(line);
   }

@@ -6,6 +6,7 @@
 #include <ccrnn/tasks/trajectories.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace ccrnn::tasks {
 
@@ -44,13 +45,45 @@ class LoopDrawingTrials final : public LoopTrials {
   LoopDrawing task_;
 };
 
+LoopDrawingConfig arcs_of(LoopDrawingConfig c) {
+  c.arcs = true;
+  return c;
+}
+
 class LoopDrawingRun final : public LoopTaskRun {
  public:
-  LoopDrawingRun(const LoopDrawingTrials& trials, const LoopDrawingRunConfig& task_config, const ExperimentConfig& config,
-                 std::uint64_t seed)
-      : LoopTaskRun(trials, task_config, config, seed), task_(trials.task()) {}
+  /// arcs: the second task's trials (used with switch_epochs > 0).
+  LoopDrawingRun(const LoopDrawingTrials& trials, const LoopDrawingTrials& arcs, const LoopDrawingRunConfig& task_config,
+                 const ExperimentConfig& config, std::uint64_t seed)
+      : LoopTaskRun(trials, task_config, config, seed), task_(trials.task()), arcs_(arcs), lines_epochs_(task_config.epochs),
+        switch_epochs_(task_config.switch_epochs), freeze_readout_(task_config.switch_freeze_readout) {
+    if (!switching()) return;
+    // The arcs' sets follow the lines' in the same streams (the lines' draws are repeated to get there).
+    Rng validation_rng(seed, Stream::validation), test_rng(seed, Stream::test);
+    trials.draw(validation_rng, validation_size_);
+    trials.draw(test_rng, test_size_);
+    arcs_validation_ = arcs_.draw(validation_rng, validation_size_);
+    arcs_test_ = arcs_.draw(test_rng, test_size_);
+    const Range module = model_.forward_cerebellum_range();
+    initial_module_ = model_.params.values().segment(module.begin, module.size());
+  }
+
+  Index begin_epoch(int epoch) override {
+    if (switching() && epoch == lines_epochs_ + 1) switch_to_arcs();
+    return LoopTaskRun::begin_epoch(epoch);
+  }
 
   void test(RunRecord& r) override {
+    if (switching()) {  // the arcs with their module; then module 0 back: everything below is lines, untouched
+      r.scalars["lines_test_error_before_switch"] = lines_before_switch_;
+      r.scalars["arcs_test_error_module0"] = arcs_with_module0_;
+      r.scalars["arcs_test_error"] = evaluate(arcs_test_, as_trained());
+      r.scalars["arcs_ablated_test_error"] = evaluate(arcs_test_, ablated_);
+      const Range module = model_.forward_cerebellum_range();
+      model_.params.values().segment(module.begin, module.size()) = module0_;
+      training_trials_ = &trials_;
+      validation_set_ = &validation_;
+    }
     LoopTaskRun::test(r);
     std::vector<int> conditions(LoopDrawing::conditions);
     for (int k = 0; k < LoopDrawing::conditions; ++k) conditions[static_cast<std::size_t>(k)] = k;
@@ -72,17 +105,55 @@ class LoopDrawingRun final : public LoopTaskRun {
     r.arrays["recording_cortex"] = per_step(Matrix<float>(model_.cortex.outputs(trace_.cortex)), cues.size, cues.length);
   }
 
+  /// A switching run's module copies and phase are not saved: refused before training (--checkpoint-every).
+  void save_state(RunState& state) const override {
+    if (switching())
+      throw std::invalid_argument("--switch-epochs: a task-switching run cannot be checkpointed (its module copies "
+                                  "are not saved); run it without --checkpoint-every");
+    LoopTaskRun::save_state(state);
+  }
+
  private:
+  bool switching() const { return switch_epochs_ > 0; }
+
+  /// After the lines: module 0 is kept aside and the untrained initial module learns the arcs, as a new
+  /// optimizer group (fresh moments); the readout goes on learning unless switch_freeze_readout.
+  void switch_to_arcs() {
+    lines_before_switch_ = evaluate(test_, as_trained());
+    arcs_with_module0_ = evaluate(arcs_test_, as_trained());
+    const Range module = model_.forward_cerebellum_range();
+    module0_ = model_.params.values().segment(module.begin, module.size());
+    model_.params.values().segment(module.begin, module.size()) = initial_module_;
+    trainer_.restart_cerebellar_optimizer();
+    if (freeze_readout_) trainer_.set_readout_plasticity(false);
+    training_trials_ = &arcs_;
+    validation_set_ = &arcs_validation_;
+  }
+
   const LoopDrawing& task_;
+  const LoopDrawingTrials& arcs_;
+  int lines_epochs_;
+  Index switch_epochs_;
+  bool freeze_readout_;
+  Batch<float> arcs_validation_, arcs_test_;
+  Vector<float> initial_module_, module0_;
+  double lines_before_switch_ = 0.0, arcs_with_module0_ = 0.0;
 };
 
 class LoopDrawingTask final : public LoopTask {
  public:
-  explicit LoopDrawingTask(const LoopDrawingRunConfig& config) : config_(config), trials_(config.task) {
+  explicit LoopDrawingTask(const LoopDrawingRunConfig& config)
+      : config_(config), trials_(config.task), arcs_(arcs_of(config.task)) {
     bind_loop_task_settings(config_, config_.loop);
     settings_.add("noise", &config_.task.noise, "std of the Gaussian noise on every input entry");
     settings_.add("length", &config_.task.length, "steps per trial L");
     bind_trial_sizes(config_);
+    settings_.add("switch_epochs", &config_.switch_epochs,
+                  "task switching: after --epochs on the lines, a fresh cerebellar module (the untrained initial one) "
+                  "learns semicircular arcs to the same endpoints for this many epochs, then the lines' module comes "
+                  "back without retraining; 0 = no switching");
+    settings_.add("switch_freeze_readout", &config_.switch_freeze_readout,
+                  "with --switch-epochs: the readout does not learn during the arcs (the reference's does)");
   }
 
   std::string name() const override { return "loopdraw"; }
@@ -96,7 +167,11 @@ class LoopDrawingTask final : public LoopTask {
 
   void prepare(const std::vector<ModelKind>& models) override {
     validate_loop_task(config_, models, config_.task.noise, config_.task.length);
+    require_at_least("switch_epochs", static_cast<double>(config_.switch_epochs), 0);
+    if (config_.switch_freeze_readout && config_.switch_epochs == 0)
+      throw SettingError("--switch-freeze-readout needs --switch-epochs > 0");
     trials_ = LoopDrawingTrials(config_.task);
+    arcs_ = LoopDrawingTrials(arcs_of(config_.task));
   }
 
   ExperimentConfig run_config(std::optional<ModelKind> kind) const override {
@@ -104,11 +179,12 @@ class LoopDrawingTask final : public LoopTask {
     c.model.input_size = LoopDrawing::cue_bits;
     c.model.output_size = 2;
     c.trainer.tbptt.loss = LossKind::mse;
+    c.epochs += static_cast<int>(config_.switch_epochs);  // the arcs' epochs follow the lines'
     return c;
   }
 
   std::unique_ptr<TaskRun> start(const ExperimentConfig& config, std::uint64_t seed) const override {
-    return std::make_unique<LoopDrawingRun>(trials_, config_, config, seed);
+    return std::make_unique<LoopDrawingRun>(trials_, arcs_, config_, config, seed);
   }
 
   void write_task_data(io::Group& root) const override {
@@ -121,12 +197,26 @@ class LoopDrawingTask final : public LoopTask {
       cues.insert(cues.end(), cue.data(), cue.data() + cue.size());
     }
     root.write("targets", stack_trajectories(targets), {targets.size(), static_cast<std::size_t>(config_.task.length), 2});
+    if (config_.switch_epochs > 0) {  // the second task's
+      std::vector<Eigen::MatrixXd> arcs_targets;
+      for (int k = 0; k < LoopDrawing::conditions; ++k) arcs_targets.push_back(arcs_.task().target(k));
+      root.write("arc_targets", stack_trajectories(arcs_targets),
+                 {arcs_targets.size(), static_cast<std::size_t>(config_.task.length), 2});
+    }
     root.write("cues", cues, {static_cast<std::size_t>(LoopDrawing::conditions), static_cast<std::size_t>(LoopDrawing::cue_bits)});
+  }
+
+  std::vector<SummaryColumn> summary_columns() const override {
+    std::vector<SummaryColumn> columns = LoopTask::summary_columns();
+    if (config_.switch_epochs > 0)
+      columns.insert(columns.end(), {{"lines_test_error_before_switch", "lines before switch"},
+                                     {"arcs_test_error_module0", "arcs, lines' module"}, {"arcs_test_error", "arcs"}});
+    return columns;
   }
 
  private:
   LoopDrawingRunConfig config_;
-  LoopDrawingTrials trials_;  // of the settings as prepared
+  LoopDrawingTrials trials_, arcs_;  // of the settings as prepared
 };
 
 }  // namespace

@@ -28,10 +28,20 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
                "fixed (only readout and cerebellum learn), input (also W_ih incl. the cerebellar columns) or all "
                "(every cortical weight, BPTT through the trial)");
   s.add("ablate_from", &loop.ablate_from, "evaluations also report the model with the cerebellar output zero from this step on");
+  s.add("ablate_units", &loop.ablate_units,
+        "evaluations also report the model with f(u) of the first k cortical units zero at every step (the "
+        "reference's cortical ablation: half the units); 0 = none");
+  s.add("lr_cortex", &loop.training.lr_cortex, "learning rate of the cortex (with --cortical-plasticity input/all); 0 = --lr");
+  s.add("lr_readout", &loop.training.lr_readout, "learning rate of the readout; 0 = --lr");
   s.add("ablation_profile", &loop.ablation_profile,
         "also test with the cerebellar output zero from step k on, for about 10 steps k from 0 to L (array ablation_profile)");
   s.add("loop_recordings", &loop.record, "store per-step recordings of the test conditions (c_t, granules, target, cortex)");
   s.cerebellar(true);
+  s.add_choice("feedback", &loop.training.trial.feedback, parse_loop_feedback,
+               [](LoopFeedback fb) { return to_string(fb); },
+               "what the ccrnn model's cortex receives as its extra input: cerebellum (c_t, the loop) or readout "
+               "(z_{t-1}: the paper's readout-feedback control; the cerebellum neither feeds nor learns)");
+  s.add("lr_cerebellum", &loop.training.lr_cerebellum, "learning rate of the forward cerebellum; 0 = --lr");
   s.add("cerebellum_hidden", &f.hidden_size, "granule cells M per cerebellar layer");
   s.add("cerebellum_layers", &f.layers, "granule layers");
   s.add("fibres", &f.fibres, "mossy fibres (pons inputs) per granule cell; 0 = dense");
@@ -48,6 +58,15 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
   s.add("pons_readout", &f.pons[PonsOrigin::readout], "pons input from the readout z_{t-1}: -1 copy, 0 off, k projection");
   s.add("pons_input", &f.pons[PonsOrigin::input], "pons input from the task input x_t: -1 copy, 0 off, k projection");
   s.add("pons_target", &f.pons[PonsOrigin::target], "pons input from the target y_{t-1}: -1 copy, 0 off, k projection");
+  s.add("sleep_sessions", &loop.sleep.sessions,
+        "consolidation after training: sleep sessions (one batch of fresh task trials each) that move the "
+        "cerebellar drive into W_hh; 0 = none");
+  s.add_choice("sleep_rule", &loop.sleep.rule, parse_consolidation_rule,
+               [](ConsolidationRule r) { return to_string(r); },
+               "least_squares (the reference's script default) or local (u sign(r)^T / ||r||_1 per pair)");
+  s.add("sleep_rate", &loop.sleep.rate, "eta: W_Ch *= 1 - eta and W_hh += eta G / rho per session");
+  s.add("sleep_ratio", &loop.sleep.ratio,
+        "rho; 0 = the reference's: 1 for least_squares, paired steps per trial / 1.5 for local");
   s.cerebellar(false);
 }
 
@@ -65,6 +84,20 @@ void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const 
   if (f.tau >= length)
     throw SettingError("--tau " + std::to_string(f.tau) + " must be shorter than the trial (" + std::to_string(length) + " steps)");
   require_at_least("ablate_from", static_cast<double>(loop.ablate_from), 0);
+  require_at_least("ablate_units", static_cast<double>(loop.ablate_units), 0);
+  if (loop.ablate_units > c.model.hidden_size)
+    throw SettingError("--ablate-units " + std::to_string(loop.ablate_units) + " exceeds the cortical units (--hidden " +
+                       std::to_string(c.model.hidden_size) + ")");
+  for (const char* name : {"lr_cortex", "lr_readout", "lr_cerebellum"})
+    require_at_least(name, std::get<double>(s.find(name)->value()), 0);
+  if (loop.training.trial.feedback == LoopFeedback::readout && f.temporal_basis)
+    throw SettingError("--feedback readout does not combine with --temporal-basis (the feedback rows are the outputs)");
+  require_at_least("sleep_sessions", static_cast<double>(loop.sleep.sessions), 0);
+  if (!(loop.sleep.rate > 0 && loop.sleep.rate <= 1)) throw SettingError("--sleep-rate must be in (0, 1]");
+  require_at_least("sleep_ratio", loop.sleep.ratio, 0);
+  if (loop.sleep.sessions > 0 && c.model.layers != 1)
+    throw SettingError("--sleep-sessions needs a one-layer cortex (--layers 1): consolidation moves the "
+                       "cerebellar drive into the first layer's W_hh");
   if (loop.ablate_from >= length)
     throw SettingError("--ablate-from " + std::to_string(loop.ablate_from) + " is not a step of the trial (L = " +
                        std::to_string(length) + ")");

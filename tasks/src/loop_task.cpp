@@ -5,8 +5,12 @@
 namespace ccrnn::tasks {
 
 std::vector<SummaryColumn> LoopTask::summary_columns() const {
-  return {{"final_train_error", "final train error"}, {"test_error", "test error"},
-          {"ablated_test_error", "test error, cerebellum ablated"}};
+  std::vector<SummaryColumn> columns{{"final_train_error", "final train error"}, {"test_error", "test error"},
+                                     {"ablated_test_error", "test error, cerebellum ablated"}};
+  if (loop_->ablate_units > 0) columns.push_back({"unit_ablated_test_error", "cortical units ablated"});
+  if (loop_->sleep.sessions > 0)
+    columns.insert(columns.end(), {{"sleep_test_error", "after sleep"}, {"sleep_ablated_test_error", "after sleep, ablated"}});
+  return columns;
 }
 
 std::string LoopTask::describe_run(const RunRecord& r) const {
@@ -18,6 +22,7 @@ std::string LoopTask::describe_run(const RunRecord& r) const {
 }
 
 void LoopTask::bind_loop_task_settings(ExperimentConfig& config, LoopTaskSettings& loop) {
+  loop_ = &loop;
   Settings& s = settings_;
   bind_cortex_settings(s, config);
   bind_loop_settings(s, config, loop);

@@ -25,11 +25,13 @@ LoopTaskRun::LoopTaskRun(const LoopTrials& trials, const LoopRunConfig& task_con
       model_(config.model),
       batch_size_(config.batch_size),
       data_rng_(seed, Stream::data),
+      sleep_rng_(seed, Stream::sleep),
       trainer_((model_.initialise(seed), model_), config.trainer, loop_.training) {  // initialised first
   Rng validation_rng(seed, Stream::validation), test_rng(seed, Stream::test);
   validation_ = trials_.draw(validation_rng, validation_size_);
   test_ = trials_.draw(test_rng, test_size_);
   intact_.loss = ablated_.loss = loop_.training.trial.loss;
+  intact_.feedback = ablated_.feedback = loop_.training.trial.feedback;
   ablated_.ablate_from = loop_.ablate_from;
 }
 
@@ -41,7 +43,7 @@ Index LoopTaskRun::begin_epoch(int epoch) {
 
 TrainingStep LoopTaskRun::next_batch(Trainer<float>&) {
   const Index n = std::min(batch_size_, train_size_ - done_);
-  batch_ = trials_.draw(data_rng_, n);
+  batch_ = training_trials_->draw(data_rng_, n);
   done_ += batch_size_;
   TrainingStep step{&batch_, {}, 1.0, {}};
   step.train = [this](const Batch<float>& batch) {
@@ -53,17 +55,27 @@ TrainingStep LoopTaskRun::next_batch(Trainer<float>&) {
 }
 
 std::vector<double> LoopTaskRun::validate() {
-  const double intact = evaluate(validation_, as_trained());
-  inferior_olive(model_, validation_, intact_, trace_);
-  const double cerebellar = cerebellar_loss(model_, validation_, intact_, trace_);
-  return {intact, evaluate(validation_, ablated_), cerebellar};
+  const Batch<float>& validation = *validation_set_;
+  const double intact = evaluate(validation, as_trained());
+  inferior_olive(model_, validation, intact_, trace_);
+  const double cerebellar = cerebellar_loss(model_, validation, intact_, trace_);
+  return {intact, evaluate(validation, ablated_), cerebellar};
 }
 
 void LoopTaskRun::test(RunRecord& r) {
   r.scalars["final_train_error"] = r.curves.at("train_error").back();
   r.scalars["test_error"] = evaluate(test_, as_trained());
   r.scalars["ablated_test_error"] = evaluate(test_, ablated_);
-  if (!loop_.ablation_profile) return;
+  if (loop_.ablate_units > 0) {
+    LoopSettings units = as_trained();
+    units.ablate_units = loop_.ablate_units;
+    r.scalars["unit_ablated_test_error"] = evaluate(test_, units);
+  }
+  if (loop_.ablation_profile) test_ablation_profile(r);
+  if (trainer_.cerebellum_state() != CerebellumState::lesioned) consolidate(r);
+}
+
+void LoopTaskRun::test_ablation_profile(RunRecord& r) {
   const Index length = test_.length, stride = (length + ablation_profile_points - 1) / ablation_profile_points;
   std::vector<double> steps, errors;
   for (Index k = 0; k <= length; k = k == length ? length + 1 : std::min(k + stride, length)) {
@@ -77,14 +89,28 @@ void LoopTaskRun::test(RunRecord& r) {
   r.arrays["ablation_profile"] = ResultArray::reals(std::move(profile), {2, steps.size()});
 }
 
+void LoopTaskRun::consolidate(RunRecord& r) {
+  SleepHooks hooks;
+  hooks.next_trials = [this]() -> const Batch<float>& {
+    batch_ = trials_.draw(sleep_rng_, batch_size_);
+    return batch_;
+  };
+  hooks.evaluate = [this] { return std::pair{evaluate(test_, intact_), evaluate(test_, ablated_)}; };
+  consolidate_run(model_, loop_.sleep, intact_, hooks, r);
+}
+
 void LoopTaskRun::save_state(RunState& state) const {
   state.put_rng("data_rng", data_rng_);
-  save_optimizer(state, "loop_optimizer", trainer_.optimizer());
+  const auto& optimizers = trainer_.optimizers();
+  for (std::size_t g = 0; g < optimizers.size(); ++g)
+    save_optimizer(state, std::string("loop_optimizer/") + LoopTrainer<float>::optimizer_group_name(g), optimizers[g]);
 }
 
 void LoopTaskRun::restore_state(const RunState& state) {
   state.get_rng("data_rng", data_rng_);
-  restore_optimizer(state, "loop_optimizer", trainer_.optimizer());
+  auto& optimizers = trainer_.optimizers();
+  for (std::size_t g = 0; g < optimizers.size(); ++g)
+    restore_optimizer(state, std::string("loop_optimizer/") + LoopTrainer<float>::optimizer_group_name(g), optimizers[g]);
 }
 
 LoopSettings LoopTaskRun::as_trained() const {

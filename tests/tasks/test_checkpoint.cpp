@@ -185,9 +185,14 @@ TEST_CASE("checkpoint: sequential MNIST (class and line targets) and trials resu
   check_resume(*trials, ModelKind::ccrnn, 3, 2, 3);
 }
 
-TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's optimizer and data stream)", "[checkpoint][loop]") {
-  // Small loop models; the lesion from epoch 3 changes what learns mid-run, the profile adds test arrays.
-  const auto shrink = [](auto config) {
+TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's optimizers and data stream)", "[checkpoint][loop]") {
+  // Small loop models; the lesion from epoch 3 changes what learns mid-run, the profile adds test arrays;
+  // distinct per-group rates make each group's optimizer matter, consolidation adds the sleep stream.
+  bool lesion = false, groups_and_sleep = false;
+  SECTION("lesion") { lesion = true; }
+  SECTION("no lesion") {}
+  SECTION("per-group rates, input plasticity, consolidation") { groups_and_sleep = true; }
+  const auto shrink = [&groups_and_sleep](auto config) {
     config.model.hidden_size = 10;
     config.model.forward.hidden_size = 30;
     config.epochs = 4;
@@ -195,12 +200,18 @@ TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's opti
     config.validation_size = 10;
     config.test_size = 10;
     config.loop.ablation_profile = true;
+    if (groups_and_sleep) {
+      config.loop.training.cortex = CorticalPlasticity::input;
+      config.loop.training.lr_cortex = 2.5e-3;
+      config.loop.training.lr_readout = 5e-4;
+      config.loop.training.lr_cerebellum = 2e-3;
+      config.loop.sleep.sessions = 2;
+    }
     return config;
   };
   LoopDrawingRunConfig draw = shrink(LoopDrawingRunConfig{});
   draw.loop.record = true;
-  SECTION("lesion") { draw.trainer.lesion_epoch = 3; }
-  SECTION("no lesion") {}
+  if (lesion) draw.trainer.lesion_epoch = 3;
   EvidenceAccumulationRunConfig evidence = shrink(EvidenceAccumulationRunConfig{});
   evidence.task.length = 12;
   const std::unique_ptr<Task> tasks[] = {make_loop_drawing_task(draw), make_evidence_accumulation_task(evidence),
@@ -212,6 +223,29 @@ TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's opti
       check_resume(*task, kind, 5, 2, 4);
     }
   }
+}
+
+TEST_CASE("checkpoint: a task-switching loopdraw run refuses checkpoints before training", "[checkpoint][loop]") {
+  testing::ScratchDir dir;
+  LoopDrawingRunConfig config;
+  config.model.hidden_size = 10;
+  config.model.forward.hidden_size = 30;
+  config.epochs = 1;
+  config.switch_epochs = 1;
+  config.train_size = 10;
+  config.validation_size = 10;
+  config.test_size = 10;
+  const auto task = make_loop_drawing_task(config);
+  task->prepare({ModelKind::ccrnn});
+  const CheckpointOptions checkpoint = checkpoint_at(dir.file("run.h5"), 1);
+  bool trained = false;
+  const std::string message = testing::error_of<std::invalid_argument>([&] {
+    run_task(*task, ModelKind::ccrnn, 5, [&](const EpochReport&) { return trained = true; }, checkpoint);
+  });
+  CHECK_THAT(message, Catch::Contains("--switch-epochs") && Catch::Contains("--checkpoint-every"));
+  CHECK_FALSE(trained);
+  CHECK_FALSE(std::filesystem::exists(checkpoint.path));
+  run_task(*task, ModelKind::ccrnn, 5);  // without checkpoints it runs
 }
 
 TEST_CASE("checkpoint: copy-repeat resumes bit for bit, its curriculum's level and history included", "[checkpoint][copyrepeat]") {

@@ -19,6 +19,7 @@ enum class Stream : std::uint64_t {
   loop_init = 8,     // the forward cerebellum of the loop (loop/forward_cerebellum.hpp)
   loop_fibres = 9,
   pons = 10,         // the loop's fixed pons projections
+  sleep = 11,        // the task trials of the loop's consolidation sessions (loop/consolidation.hpp)
 };
 
 /// Everything an Rng will draw depends on: the generator's words and the cached Box-Muller spare (so that

@@ -10,14 +10,24 @@
 #include <ccrnn/model.hpp>
 #include <ccrnn/train/batch.hpp>
 
+#include <string>
 #include <vector>
 
 namespace ccrnn {
 
+/// What the cortex receives in the feedback rows of its input: the cerebellum's c_t (the loop), or the
+/// readout's z_{t-1} (the paper's readout-feedback control: same rows, no cerebellum in the loop).
+enum class LoopFeedback { cerebellum, readout };
+LoopFeedback parse_loop_feedback(const std::string& name);
+const char* to_string(LoopFeedback feedback);
+
 struct LoopSettings {
   LossKind loss = LossKind::mse;  // the task's loss; the cerebellum learns with the same kind
-  Index ablate_from = -1;         // cerebellar output forced to zero from this step on; < 0: never
+  Index ablate_from = -1;         // the feedback (cerebellar output) forced to zero from this step on; < 0: never
   bool final_learning = false;    // also teach c_t whose target step lies beyond the trial on y_{L-1}
+  LoopFeedback feedback = LoopFeedback::cerebellum;  // readout: z_{t-1} (softmax for cross-entropy), 0 at t = 0
+  Index ablate_units = 0;         // cortical-unit ablation: f(u) of the first k top-layer units is zero at every
+                                  // step (the reference's Fig. S15); forward passes only (no gradient)
 };
 
 /// Everything a trial stores, sized once per batch shape. Columns are time-major: step t in [tB, (t+1)B).

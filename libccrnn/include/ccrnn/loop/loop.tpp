@@ -59,6 +59,11 @@ void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettin
     throw std::invalid_argument("loop: the binary cross-entropy loss is not supported (MSE or cross-entropy)");
   if (fc.config().temporal_basis && settings.loss != LossKind::mse)
     throw std::invalid_argument("loop: the temporal basis needs regression targets (MSE)");
+  const bool readout_feedback = settings.feedback == LoopFeedback::readout;
+  if (readout_feedback && c_rows != outputs)
+    throw std::invalid_argument("loop: readout feedback needs as many feedback rows as outputs (no temporal basis)");
+  if (settings.ablate_units < 0 || settings.ablate_units > model.cortex.hidden_size())
+    throw std::invalid_argument("loop: ablated cortical units must be in [0, " + std::to_string(model.cortex.hidden_size()) + "]");
   model.cortex.prepare(trace.cortex, b, length);
   ensure_shape(trace.cortex_inputs, inputs + c_rows, b * length);
   trace.cortex_inputs.topRows(inputs) = batch.inputs;
@@ -70,7 +75,7 @@ void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettin
   ensure_shape(trace.outputs, outputs, b * length);
 
   const auto cortex_out = model.cortex.outputs(trace.cortex);
-  const bool per_step_readout = pons.reads(PonsOrigin::readout);
+  const bool per_step_readout = pons.reads(PonsOrigin::readout) || readout_feedback;
   Matrix<S> previous_target;
   for (Index t = 0; t < length; ++t) {
     auto p = trace.pons.middleCols(t * b, b);
@@ -92,11 +97,16 @@ void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettin
     trace.cerebellum.output.middleCols(t * b, b) = trace.step.output;
 
     auto fed = trace.cortex_inputs.bottomRows(c_rows).middleCols(t * b, b);
-    if (settings.ablate_from >= 0 && t >= settings.ablate_from) fed.setZero();
+    if ((settings.ablate_from >= 0 && t >= settings.ablate_from) || (readout_feedback && t == 0)) fed.setZero();
+    else if (readout_feedback && settings.loss == LossKind::cross_entropy)
+      detail::softmax_columns<S>(trace.outputs.middleCols((t - 1) * b, b), fed);
+    else if (readout_feedback) fed = trace.outputs.middleCols((t - 1) * b, b);
     else if (settings.loss == LossKind::cross_entropy) detail::softmax_columns<S>(trace.step.output, fed);
     else fed = trace.step.output;
 
     model.cortex.forward(model.params, trace.cortex_inputs, trace.cortex, t, t + 1);
+    if (settings.ablate_units > 0)
+      trace.cortex.layers.back().states.topRows(settings.ablate_units).middleCols((t + 1) * b, b).setZero();
     if (per_step_readout)
       model.readout.forward(model.params, cortex_out.middleCols(t * b, b), trace.outputs.middleCols(t * b, b));
   }

@@ -23,6 +23,10 @@ const char* to_string(CorticalPlasticity plasticity);
 struct LoopTrainerConfig {
   CorticalPlasticity cortex = CorticalPlasticity::fixed;
   bool mossy_fibre_plasticity = true;  // false: W_MF frozen (the reference's fixed_MF)
+  bool readout_plasticity = true;      // false: the readout keeps its weights (e.g. a second task after a switch)
+  // Learning rates per parameter group (the reference's lr_rnn, lr_readout, lr_cerebellum); 0: the
+  // optimizer's lr. Each group has its own optimizer state, as a PyTorch parameter group.
+  double lr_cortex = 0.0, lr_readout = 0.0, lr_cerebellum = 0.0;
   LoopSettings trial;                  // loss, ablation during training (normally none), final learning
 };
 
@@ -36,25 +40,43 @@ class LoopTrainer {
   void set_epoch(int epoch);
   CerebellumState cerebellum_state() const { return state_; }
 
+  /// Readout learning on or off from the next set_epoch on.
+  void set_readout_plasticity(bool on) { loop_.readout_plasticity = on; }
+  /// A new optimizer state for the forward cerebellum (moments and step count from zero), as a new PyTorch
+  /// parameter group: for a module that starts learning afresh.
+  void restart_cerebellar_optimizer();
+
   /// One iteration: the trial's gradients, clipping, one optimizer step.
   BatchStats train_batch(const Batch<S>& batch);
 
   /// The ranges of model.params that learn in the current epoch.
   const std::vector<Range>& trainable() const { return trainable_; }
   const LoopTrace<S>& trace() const { return trace_; }
-  /// Its optimizer (over the whole ParamSet; only the trainable ranges move), for checkpoints.
-  Optimizer<S>& optimizer() { return optimizer_; }
-  const Optimizer<S>& optimizer() const { return optimizer_; }
+  /// Its optimizers, one per parameter group (each over the whole ParamSet; only the group's ranges move),
+  /// for checkpoints; optimizer_group_name(g) names optimizers()[g].
+  std::vector<Optimizer<S>>& optimizers() { return optimizers_; }
+  const std::vector<Optimizer<S>>& optimizers() const { return optimizers_; }
+  static const char* optimizer_group_name(std::size_t g) {
+    static const char* const names[] = {"readout", "cortex", "cerebellum"};
+    return names[g];
+  }
 
  private:
   Model<S>& model_;
   TrainerConfig config_;
   LoopTrainerConfig loop_;
   LoopSettings trial_;
-  Optimizer<S> optimizer_;
+  /// Not lesioned, not IO-lesioned, and in the loop (with readout feedback the cerebellum has no role).
+  bool cerebellum_learns() const {
+    return state_ == CerebellumState::active && trial_.feedback == LoopFeedback::cerebellum;
+  }
+  enum Group { readout, cortex, cerebellum, groups };  // as optimizer_group_name
+  OptimizerConfig group_config(Group g) const;
+  std::vector<Optimizer<S>> optimizers_;           // one per Group
+  std::vector<std::vector<Range>> group_ranges_;   // what each group trains in the current epoch
   LoopTrace<S> trace_;
   CerebellumState state_ = CerebellumState::active;
-  std::vector<Range> trainable_;
+  std::vector<Range> trainable_;                   // all of them (the clipping norm's ranges)
 };
 
 extern template class LoopTrainer<float>;

@@ -4,6 +4,9 @@
 // (sin 72(k-1) deg, cos 72(k-1) deg) over L steps with the slow-fast-slow profile
 // p_t = e (1 - cos(pi t / (L-1))) / 2. The cue is a 10-bit pattern per condition (the reference's, fixed),
 // given at t = 0 with zeros after; every input entry of every step gets N(0, noise^2) noise.
+// With arcs (the second task of task switching, spec section 5) condition k draws a semicircle to the same
+// endpoint e instead: radius 1/2, constant angular speed theta = pi t / (L-1), bulging to the right of the
+// direction of travel: p_t = (e (1 - cos theta) + sin theta (e_y, -e_x)) / 2.
 #include <ccrnn/core/random.hpp>
 #include <ccrnn/train/batch.hpp>
 
@@ -15,6 +18,7 @@ namespace ccrnn::tasks {
 struct LoopDrawingConfig {
   Index length = 20;    // L
   double noise = 0.1;   // std of the Gaussian noise on every input entry
+  bool arcs = false;    // semicircles instead of straight lines (the switching task's second task)
 };
 
 class LoopDrawing {

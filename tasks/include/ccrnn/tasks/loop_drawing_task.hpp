@@ -13,6 +13,10 @@ namespace ccrnn::tasks {
 struct LoopDrawingRunConfig : LoopRunConfig {
   LoopDrawingRunConfig();  // the reference's defaults (FORWARD_MODEL.md sections 2-5)
   LoopDrawingConfig task;
+  // Task switching (spec section 5): after `epochs` on lines with cerebellar module 0, a fresh module (the
+  // untrained initial one) learns arcs for switch_epochs epochs; then module 0 comes back, not retrained.
+  Index switch_epochs = 0;      // 0: no switching
+  bool switch_freeze_readout = false;  // the readout does not learn during the second task (the reference's does)
 };
 
 std::unique_ptr<Task> make_loop_drawing_task(const LoopDrawingRunConfig& config = {});

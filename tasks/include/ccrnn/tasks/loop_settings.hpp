@@ -2,6 +2,7 @@
 // The settings of every task that trains the cortico-cerebellar loop (docs/forward-model.md), bound once:
 // the leak, the forward cerebellum's shape and inferior olive, the pons, the plasticity modes and the test
 // ablation. A loop task binds them after bind_cortex_settings and before bind_training_settings.
+#include <ccrnn/loop/consolidation.hpp>
 #include <ccrnn/loop/loop_trainer.hpp>
 #include <ccrnn/tasks/experiment.hpp>
 
@@ -12,6 +13,8 @@ struct LoopTaskSettings {
   LoopTrainerConfig training;  // cortical plasticity, mossy-fibre plasticity, final learning
   Index ablate_from = 0;       // evaluations also report the model with the cerebellum silenced from this step
   bool record = false;         // store the per-step recordings of the test conditions
+  ConsolidationConfig sleep;   // consolidation after training (sessions 0: none)
+  Index ablate_units = 0;      // evaluations also report the model with the first k cortical units silenced
   bool ablation_profile = false;  // test with the cerebellum ablated from each of ~10 steps (loop_task_run.hpp)
 };
 
@@ -31,7 +34,9 @@ void set_reference_loop_defaults(ExperimentConfig& config);
 
 /// Section "Loop": leak, cerebellum_hidden, cerebellum_layers, fibres, tau, io_timing, temporal_basis,
 /// cerebellum_biases, zero_output, fixed_mossy_fibres, final_learning, pons_cortex, pons_readout,
-/// pons_input, pons_target, cortical_plasticity, ablate_from, ablation_profile, loop_recordings.
+/// pons_input, pons_target, cortical_plasticity, ablate_from, ablate_units, lr_cortex, lr_readout,
+/// ablation_profile, loop_recordings, feedback, lr_cerebellum, sleep_sessions, sleep_rule, sleep_rate,
+/// sleep_ratio.
 void bind_loop_settings(Settings& settings, ExperimentConfig& config, LoopTaskSettings& loop);
 
 /// Checks them (SettingError); models may hold crnn (the loop silenced: no cerebellar feedback) and ccrnn.

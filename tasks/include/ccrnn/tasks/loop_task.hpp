@@ -25,6 +25,9 @@ class LoopTask : public Task {
   /// Checks the loop settings, the noise, the trial length and the sizes (SettingError).
   void validate_loop_task(const LoopRunConfig& config, const std::vector<ModelKind>& models, double noise,
                           Index length) const;
+
+ private:
+  const LoopTaskSettings* loop_ = nullptr;  // the task's, as bound (for the summary's optional columns)
 };
 
 }  // namespace ccrnn::tasks

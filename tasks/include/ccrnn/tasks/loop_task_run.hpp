@@ -2,9 +2,11 @@
 // What every run of a cortico-cerebellar loop task shares (docs/forward-model.md): the model and its
 // LoopTrainer, fresh training trials every epoch from the seed's data stream, validation and test sets drawn
 // once per seed, the evaluations intact / ablated from step k / as trained (crnn: silenced), the
-// validation curves val_error, val_ablated_error, val_cerebellar_loss, the test scalars and checkpoints.
+// validation curves val_error, val_ablated_error, val_cerebellar_loss, the test scalars, the controls
+// (cortical-unit ablation, readout feedback), consolidation after training and checkpoints.
 // A task supplies its trials and its error measure (LoopTrials) and adds its own result items in test().
 #include <ccrnn/loop/loop_trainer.hpp>
+#include <ccrnn/tasks/loop_consolidation.hpp>
 #include <ccrnn/tasks/loop_settings.hpp>
 #include <ccrnn/tasks/task.hpp>
 
@@ -56,9 +58,11 @@ class LoopTaskRun : public TaskRun {
   TrainingStep next_batch(Trainer<float>& trainer) override;
   /// {val_error, val_ablated_error, val_cerebellar_loss}
   std::vector<double> validate() override;
-  /// final_train_error, test_error, ablated_test_error (and ablation_profile when asked for).
+  /// final_train_error, test_error, ablated_test_error (and unit_ablated_test_error, ablation_profile and the
+  /// consolidation's items when asked for; consolidation puts the trained weights back).
   void test(RunRecord& record) override;
-  /// The data stream and the LoopTrainer's optimizer (the run loop keeps parameters, curves and epoch).
+  /// The data stream and the LoopTrainer's optimizers (the run loop keeps parameters, curves and epoch;
+  /// the consolidation stream is only drawn from in test()).
   void save_state(RunState& state) const override;
   void restore_state(const RunState& state) override;
 
@@ -66,18 +70,25 @@ class LoopTaskRun : public TaskRun {
   /// The model as it was trained: intact, or silenced once the cerebellum is lesioned (always for crnn).
   LoopSettings as_trained() const;
   double evaluate(const Batch<float>& batch, const LoopSettings& settings);
+  /// The array ablation_profile (see ablation_profile_points).
+  void test_ablation_profile(RunRecord& record);
+  /// Consolidation sessions on fresh trials of the sleep stream, reported on the test set.
+  void consolidate(RunRecord& record);
 
   const LoopTrials& trials_;
   LoopTaskSettings loop_;
   Index train_size_, validation_size_, test_size_;
   Model<float> model_;
   Index batch_size_;
-  Rng data_rng_;
+  Rng data_rng_, sleep_rng_;
   LoopTrainer<float> trainer_;
   LoopSettings intact_, ablated_;
   LoopTrace<float> trace_;
   Batch<float> validation_, test_, batch_;
   Index done_ = 0;
+  // What training draws from and validates on: the task's trials, unless a task switches to others.
+  const LoopTrials* training_trials_ = &trials_;
+  const Batch<float>* validation_set_ = &validation_;
 };
 
 }  // namespace ccrnn::tasks
