@@ -12,6 +12,7 @@
 #include <string>
 
 #include "support/scratch_dir.hpp"
+#include "support/small_loop_drawing.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -49,24 +50,9 @@ TEST_CASE("loop line drawing: cues, slow-fast-slow paths and noise as the refere
   CHECK(noise.cwiseAbs().minCoeff() > 0.0);  // every entry, every step
 }
 
-namespace {
-
-LoopDrawingRunConfig small_loop_drawing() {
-  LoopDrawingRunConfig c;
-  c.model.hidden_size = 12;
-  c.model.forward.hidden_size = 40;
-  c.epochs = 3;
-  c.train_size = 30;
-  c.validation_size = 12;
-  c.test_size = 12;
-  return c;
-}
-
-}  // namespace
-
 TEST_CASE("loop line drawing: crnn is the loop silenced, ccrnn learns through it; runs are deterministic",
           "[tasks][loop]") {
-  const auto task = make_loop_drawing_task(small_loop_drawing());
+  const auto task = make_loop_drawing_task(testing::small_loop_drawing());
   task->settings().assign("loop-recordings", "1");
   task->prepare({ModelKind::crnn, ModelKind::ccrnn});
   const RunRecord crnn = run_task(*task, ModelKind::crnn, 1);
@@ -108,7 +94,7 @@ TEST_CASE("loop line drawing: bad settings are refused with the option's name", 
 
 TEST_CASE("loop line drawing: a stored loop model loads back and draws the run's trajectories bit for bit",
           "[tasks][loop][model_store]") {
-  LoopDrawingRunConfig config = small_loop_drawing();
+  LoopDrawingRunConfig config = testing::small_loop_drawing();
   config.model.forward.pons[PonsOrigin::readout] = 3;  // a fixed projection, drawn again from the seed
   config.model.forward.tau = 2;
   const auto task = make_loop_drawing_task(config);

@@ -10,21 +10,12 @@
 #include <cmath>
 #include <string>
 
+#include "support/small_loop_drawing.hpp"
+
 using namespace ccrnn;
 using namespace ccrnn::tasks;
 
 namespace {
-
-LoopDrawingRunConfig small_run() {
-  LoopDrawingRunConfig c;
-  c.model.hidden_size = 12;
-  c.model.forward.hidden_size = 40;
-  c.epochs = 3;
-  c.train_size = 30;
-  c.validation_size = 12;
-  c.test_size = 12;
-  return c;
-}
 
 const std::vector<double>& reals(const RunRecord& r, const std::string& name) {
   return std::get<std::vector<double>>(r.arrays.at(name).values);
@@ -57,7 +48,7 @@ TEST_CASE("loop line drawing: the arcs are right-bulging semicircles at constant
 }
 
 TEST_CASE("loop line drawing: task switching trains a fresh module on the arcs and switches back", "[tasks][loop]") {
-  LoopDrawingRunConfig config = small_run();
+  LoopDrawingRunConfig config = testing::small_loop_drawing();
   config.switch_epochs = 2;
   config.switch_freeze_readout = true;
   const auto task = make_loop_drawing_task(config);
@@ -70,7 +61,7 @@ TEST_CASE("loop line drawing: task switching trains a fresh module on the arcs a
 
   // Without switching nothing of the lines' run changes; with the readout learning (the reference) the
   // lines after switching back differ from before.
-  const auto plain = make_loop_drawing_task(small_run());
+  const auto plain = make_loop_drawing_task(testing::small_loop_drawing());
   plain->prepare({ModelKind::ccrnn});
   const RunRecord lines_only = run_task(*plain, ModelKind::ccrnn, 2);
   CHECK(lines_only.scalars.at("test_error") == r.scalars.at("lines_test_error_before_switch"));
@@ -83,7 +74,7 @@ TEST_CASE("loop line drawing: task switching trains a fresh module on the arcs a
 }
 
 TEST_CASE("loop line drawing: consolidation reports its sessions and leaves the trained run untouched", "[tasks][loop]") {
-  LoopDrawingRunConfig config = small_run();
+  LoopDrawingRunConfig config = testing::small_loop_drawing();
   config.loop.record = true;  // recorded after the sessions: they must see the trained weights again
   const auto plain = make_loop_drawing_task(config);
   plain->prepare({ModelKind::ccrnn});
@@ -114,7 +105,7 @@ TEST_CASE("loop line drawing: consolidation reports its sessions and leaves the 
 }
 
 TEST_CASE("loop line drawing: the readout-feedback control and cortical-unit ablation", "[tasks][loop]") {
-  LoopDrawingRunConfig config = small_run();
+  LoopDrawingRunConfig config = testing::small_loop_drawing();
   config.loop.training.trial.feedback = LoopFeedback::readout;
   config.loop.ablate_units = 6;
   const auto task = make_loop_drawing_task(config);
