@@ -14,6 +14,7 @@
 #include <string>
 
 #include "support/scratch_dir.hpp"
+#include "support/stored_runs.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -191,12 +192,7 @@ TEST_CASE("evidence accumulation: a stored model loads back with its loop config
   task->prepare({ModelKind::ccrnn});
   const RunRecord r = run_task(*task, ModelKind::ccrnn, 3);
   const testing::ScratchDir dir;
-  const std::string path = dir.file("evidence.h5");
-  {
-    io::File file = io::File::create(path);
-    io::Group root = file.root();
-    write_runs_by_model(root, {r});
-  }
+  const std::string path = testing::store_runs(dir, "evidence.h5", {r});
   const auto loaded = load_model(path, "ccrnn", 3);
   REQUIRE(loaded->forward_cerebellum);
   CHECK(loaded->config().input_size == 2);

@@ -13,6 +13,7 @@
 
 #include "support/scratch_dir.hpp"
 #include "support/small_loop_drawing.hpp"
+#include "support/stored_runs.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -101,12 +102,7 @@ TEST_CASE("loop line drawing: a stored loop model loads back and draws the run's
   task->prepare({ModelKind::ccrnn});
   const RunRecord r = run_task(*task, ModelKind::ccrnn, 4);
   const testing::ScratchDir dir;
-  const std::string path = dir.file("loop.h5");
-  {
-    io::File file = io::File::create(path);
-    io::Group root = file.root();
-    write_runs_by_model(root, {r});
-  }
+  const std::string path = testing::store_runs(dir, "loop.h5", {r});
   const auto loaded = load_model(path, "ccrnn", 4);
   REQUIRE(loaded->forward_cerebellum);
   CHECK(loaded->config().forward.tau == 2);

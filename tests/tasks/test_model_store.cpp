@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "support/scratch_dir.hpp"
+#include "support/stored_runs.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -33,12 +34,7 @@ LineDrawingRunConfig small_line_drawing() {
 }
 
 std::string write_records(const testing::ScratchDir& dir, const std::vector<RunRecord>& records, bool with_weights) {
-  const std::string path = dir.file(with_weights ? "with.h5" : "without.h5");
-  io::File file = io::File::create(path);
-  io::Group root = file.root();
-  write_runs_by_model(root, records, with_weights);
-  file.close();
-  return path;
+  return testing::store_runs(dir, with_weights ? "with.h5" : "without.h5", records, with_weights);
 }
 
 }  // namespace
