@@ -2,8 +2,9 @@
 // defaults (the reference's sizes: N = 50 leaky tanh cortex, forward cerebellum of 1000 granule cells,
 // tau = 3, batch 10, fixed cortex; loopdraw: 1000 trials of 20 steps, evidence: 800 trials of 50 steps)
 // for the ccRNN, on one thread, through the same run loop as ccrnn-train (train_epoch: fresh trials
-// drawn, one LoopTrainer step per batch; no validation). Prints the median seconds per epoch after a
-// warm-up epoch. bench/compare_torch_loop.sh compares it with bench/torch_loop.py.
+// drawn, one LoopTrainer step per batch; no validation). Prints the median wall-clock and CPU seconds per
+// epoch after a warm-up epoch (on a loaded machine the CPU time is the steadier measure of the work).
+// bench/compare_torch_loop.sh compares it with bench/torch_loop.py.
 // Usage: ccrnn-bench-loop [epochs >= 2] [task ...]   (default tasks: loopdraw evidence)
 #include <ccrnn/tasks/run_loop.hpp>
 #include <ccrnn/tasks/run_recording.hpp>
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,17 @@ using namespace ccrnn::tasks;
 
 namespace {
 
-double median_epoch_seconds(const std::string& name, int epochs) {
+double median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+struct EpochSeconds {
+  double wall, cpu;
+};
+
+/// Medians over the epochs after the first (a warm-up).
+EpochSeconds median_epoch_seconds(const std::string& name, int epochs) {
   const std::unique_ptr<Task> task = make_task(name);
   task->prepare({ModelKind::ccrnn});
   const ExperimentConfig config = task->run_config(ModelKind::ccrnn);
@@ -31,15 +43,16 @@ double median_epoch_seconds(const std::string& name, int epochs) {
   const std::unique_ptr<TaskRun> run = task->start(config, seed);
   Trainer<float> trainer(run->model(), config.trainer);  // unused by the loop tasks' steps, as in run_task
   RunRecorder recorder(config.recording);
-  std::vector<double> seconds;
+  std::vector<double> wall, cpu;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpu_start = std::clock();
     (void)train_epoch(*run, trainer, recorder, epoch, seed);
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (epoch == 1) continue;
+    cpu.push_back(static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
+    wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  std::vector<double> timed(seconds.begin() + 1, seconds.end());  // the first epoch is a warm-up
-  std::nth_element(timed.begin(), timed.begin() + static_cast<std::ptrdiff_t>(timed.size() / 2), timed.end());
-  return timed[timed.size() / 2];
+  return {median(wall), median(cpu)};
 }
 
 }  // namespace
@@ -54,10 +67,11 @@ int main(int argc, char** argv) {
   if (names.empty()) names = {"loopdraw", "evidence"};
   omp_set_num_threads(1);
   std::printf("# ccrnn loop tasks, ccRNN, the tasks' defaults, 1 thread, median of %d epochs after a warm-up\n", epochs - 1);
-  std::printf("%-10s %12s\n", "task", "sec/epoch");
+  std::printf("%-10s %12s %12s\n", "task", "sec/epoch", "cpu_sec");
   for (const std::string& name : names) {
     try {
-      std::printf("%-10s %12.4f\n", name.c_str(), median_epoch_seconds(name, epochs));
+      const EpochSeconds s = median_epoch_seconds(name, epochs);
+      std::printf("%-10s %12.4f %12.4f\n", name.c_str(), s.wall, s.cpu);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "ccrnn-bench-loop: task '%s': %s\n", name.c_str(), e.what());
       return 2;

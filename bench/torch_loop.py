@@ -24,8 +24,8 @@ tests/python/test_torch_loop.py checks ccrnn's gradients with.
 
 Usage:
   /usr/bin/python3 bench/torch_loop.py --task loopdraw --epochs 4 --threads 1
-      prints 'task=loopdraw ... sec_per_epoch=S' (median over the epochs after the first, a warm-up;
-      an epoch includes drawing its trials, as ccrnn-bench-loop's does)
+      prints 'task=loopdraw ... sec_per_epoch=S cpu_sec_per_epoch=C' (medians of wall-clock and CPU time
+      over the epochs after the first, a warm-up; an epoch includes drawing its trials, as ccrnn-bench-loop's)
 """
 
 import argparse
@@ -176,13 +176,14 @@ def main():
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3,
                                  betas=(0.9, 0.98), eps=1e-9)
     rng = np.random.default_rng(args.seed)
-    seconds = []
+    wall, cpu = [], []
     for _ in range(args.epochs):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         train_epoch(args.task, model, optimizer, rng)
-        seconds.append(time.perf_counter() - start)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
     print(f"task={args.task} threads={args.threads} epochs={args.epochs} "
-          f"sec_per_epoch={statistics.median(seconds[1:]):.4f}")
+          f"sec_per_epoch={statistics.median(wall[1:]):.4f} cpu_sec_per_epoch={statistics.median(cpu[1:]):.4f}")
 
 
 if __name__ == '__main__':
