@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package ccrnn needs to build, test and plot, and nothing else.
 # Idempotent: packages already present are skipped, so a warm machine pays only a dpkg query.
-# Usage: scripts/setup.sh [--with-torch]   (--with-torch adds the PyTorch peer used by bench/ and by
-# scripts that regenerate the golden files; the test suite itself never needs torch)
+# Usage: scripts/setup.sh [--with-torch]   (--with-torch adds the OpenMP OpenBLAS that the DNI peer's timings in
+# bench/compare_torch.sh use; python3-torch itself is always installed: tests/python/test_torch_loop.py checks
+# the loop's gradients against bench/torch_loop.py)
 set -euo pipefail
 
 packages=(
@@ -11,11 +12,13 @@ packages=(
   zlib1g-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin pybind11-dev python3-dev
   python3-numpy python3-h5py python3-matplotlib python3-pytest python3-nbclient python3-ipykernel jupyter-nbconvert
   python3-pip python3-setuptools python3-wheel python3-venv python3-build
+  # the loop's PyTorch peer (bench/torch_loop.py), which a test checks ccrnn's gradients against
+  python3-torch
   # the sanitizer and fuzzing stage (scripts/sanitize.sh): clang, its sanitizer/libFuzzer runtimes, LLVM's OpenMP
   clang libclang-rt-dev libomp-dev
 )
 if [[ "${1:-}" == "--with-torch" ]]; then
-  packages+=(python3-torch libopenblas0-openmp)
+  packages+=(libopenblas0-openmp)
 fi
 
 missing=()

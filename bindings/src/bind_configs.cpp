@@ -40,6 +40,18 @@ void bind_configs(py::module_& m) {
       .field("context_size", &CerebellumConfig::context_size, "width of the cerebellum's context input; 0 = none")
       .done();
 
+  ConfigBinding<ForwardCerebellumConfig>(m, "ForwardCerebellumConfig",
+                                         "The loop's forward cerebellum (docs/forward-model.md): c_t = W_PF ReLU(W_MF f(h_{t-1})), "
+                                         "an extra cortical input taught to predict the target tau steps ahead.")
+      .field("enabled", &ForwardCerebellumConfig::enabled, "a model with the loop's cerebellum (its output is fed to the cortex)")
+      .field("hidden_size", &ForwardCerebellumConfig::hidden_size, "M, granule cells per layer")
+      .field("layers", &ForwardCerebellumConfig::layers, "granule layers")
+      .field("fibres", &ForwardCerebellumConfig::fibres, "mossy fibres per granule cell; 0 = dense")
+      .field("biases", &ForwardCerebellumConfig::biases, "biases in its layers (the reference has none)")
+      .field("zero_output", &ForwardCerebellumConfig::zero_output, "the output layer starts at zero")
+      .field("tau", &ForwardCerebellumConfig::tau, "the inferior olive's delay: c_t learns the target tau steps ahead")
+      .done();
+
   ConfigBinding<ModelConfig>(m, "ModelConfig", "A cortico-cerebellar model: cortex, linear readout, optional cerebellum.")
       .field("cell", &ModelConfig::cell, "cortical cell type (CellType or 'lstm' / 'tanh' / 'gru')")
       .field("input_size", &ModelConfig::input_size, "inputs per step (set by a task's run)")
@@ -48,6 +60,8 @@ void bind_configs(py::module_& m) {
       .field("output_size", &ModelConfig::output_size, "readout outputs per step (set by a task's run)")
       .field("cerebellum", &ModelConfig::cerebellum, "False: cRNN; True: ccRNN (cortex + cerebellum)")
       .field("cerebellar", &ModelConfig::cerebellar, "CerebellumConfig: the cerebellum's shape (used when cerebellum is True)")
+      .field("leak", &ModelConfig::leak, "alpha of the leaky_tanh cell (the loop's cortex)")
+      .field("forward", &ModelConfig::forward, "ForwardCerebellumConfig: the loop's cerebellum (used when forward.enabled)")
       .alias<Index>("cerebellum_hidden", [](ModelConfig& c) -> Index& { return c.cerebellar.hidden_size; }, "cerebellar.hidden_size")
       .alias<Index>("cerebellum_layers", [](ModelConfig& c) -> Index& { return c.cerebellar.layers; }, "cerebellar.layers")
       .alias<Index>("fibres", [](ModelConfig& c) -> Index& { return c.cerebellar.fibres; }, "cerebellar.fibres")

@@ -9,6 +9,7 @@
 
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/dni/true_gradient.hpp>
+#include <ccrnn/loop/loop.hpp>
 #include <ccrnn/tasks/model_store.hpp>
 
 #include <cmath>
@@ -132,6 +133,16 @@ const char* compute_gradients_doc =
     "cross-entropy, else mse). truncation=L with inject=False is full BPTT. Returns a dict: task_loss (sum of "
     "the window losses), training_error (the papers' reported error), cerebellar_loss.";
 
+const char* compute_loop_gradients_doc =
+    "Gradients of one batch through the cortico-cerebellar loop (a model with forward.enabled; "
+    "docs/forward-model.md): the forward pass interleaving cortex and forward cerebellum, the task loss over "
+    "the whole trial with its gradient through the readout (and, with cortex=True, by BPTT into every cortical "
+    "weight, the cerebellar input columns taken as constants), and the inferior olive's loss of every taught "
+    "prediction with the forward cerebellum's gradient. LoopTrainer's computation, without an optimizer step; "
+    "the gradients replace any previous ones (read them with gradients()). loss: 'mse' or 'cross_entropy' "
+    "(default from the batch; the cerebellum learns with the same kind, and for cross-entropy the cortex "
+    "receives softmax(c_t)). Returns a dict: task_loss, training_error, cerebellar_loss.";
+
 const char* boundary_gradients_doc =
     "The true gradients at the truncation boundaries j = 0..W (W = ceil(L/T) windows), with the current "
     "parameters: a dict of true_gradients (W+1, B, S) = dF/ds_j of the full loss F (the sum of the window "
@@ -232,6 +243,28 @@ void bind_models(py::module_& m) {
            }, py::arg("batch"), py::arg("truncation") = 1, py::arg("sg_scale") = 0.1, py::arg("inject") = true,
            py::arg("train_cerebellum") = true, py::arg("final_injection") = true, py::arg("loss") = py::none(),
            compute_gradients_doc)
+      .def("compute_loop_gradients", [](PyModel& p, const PyBatch& batch, bool cortex, const py::object& loss) {
+             LoopSettings settings;
+             settings.loss = loss_of(batch, loss);
+             return p.visit([&](auto& m) {
+               using S = ScalarOf<decltype(m)>;
+               if (!m.forward_cerebellum)
+                 throw py::value_error("Model.compute_loop_gradients: the model has no forward cerebellum (forward=dict(enabled=True))");
+               const Batch<S> b = batch.as<S>();
+               LoopStats stats;
+               {
+                 LongCall call;
+                 m.params.zero_grad();
+                 LoopTrace<S> trace;
+                 stats = accumulate_loop_gradients(m, b, settings, trace, cortex, true);
+               }
+               py::dict out;
+               out["task_loss"] = stats.task_loss;
+               out["training_error"] = stats.training_error;
+               out["cerebellar_loss"] = stats.cerebellar_loss;
+               return out;
+             });
+           }, py::arg("batch"), py::arg("cortex") = false, py::arg("loss") = py::none(), compute_loop_gradients_doc)
       .def("boundary_gradients", [](const PyModel& p, const PyBatch& batch, Index truncation, bool parameters, const py::object& loss) {
              if (truncation < 1) throw py::value_error("boundary_gradients: truncation must be >= 1");
              BoundaryGradientOptions options;

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 ccrnn = pytest.importorskip("ccrnn", reason="the ccrnn module is not built (CCRNN_BUILD_PYTHON=OFF?)")
-torch = pytest.importorskip("torch", reason="PyTorch is not installed (scripts/setup.sh --with-torch adds it); "
+torch = pytest.importorskip("torch", reason="PyTorch is not installed (scripts/setup.sh installs python3-torch); "
                                             "the cross-check with PyTorch is skipped")
 nn = torch.nn
 
