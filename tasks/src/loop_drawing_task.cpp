@@ -6,7 +6,6 @@
 #include <ccrnn/tasks/trajectories.hpp>
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace ccrnn::tasks {
 
@@ -74,7 +73,9 @@ class LoopDrawingRun final : public LoopTaskRun {
   }
 
   void test(RunRecord& r) override {
-    if (switching()) {  // the arcs with their module; then module 0 back: everything below is lines, untouched
+    // The arcs with their module; then module 0 back: everything below is lines, untouched. (A run stopped
+    // before the switch has no arcs to report.)
+    if (switched_) {
       r.scalars["lines_test_error_before_switch"] = lines_before_switch_;
       r.scalars["arcs_test_error_module0"] = arcs_with_module0_;
       r.scalars["arcs_test_error"] = evaluate(arcs_test_, as_trained());
@@ -105,12 +106,25 @@ class LoopDrawingRun final : public LoopTaskRun {
     r.arrays["recording_cortex"] = per_step(Matrix<float>(model_.cortex.outputs(trace_.cortex)), cues.size, cues.length);
   }
 
-  /// A switching run's module copies and phase are not saved: refused before training (--checkpoint-every).
+  /// A switching run also saves its phase and, once switched, the lines' module and the scores taken at the
+  /// switch; the arcs' module is in the parameters and its optimizer among the LoopTrainer's.
   void save_state(RunState& state) const override {
-    if (switching())
-      throw std::invalid_argument("--switch-epochs: a task-switching run cannot be checkpointed (its module copies "
-                                  "are not saved); run it without --checkpoint-every");
     LoopTaskRun::save_state(state);
+    if (!switching()) return;
+    state.put_integer("switch/switched", switched_);
+    if (!switched_) return;
+    state.put_floats("switch/module0", module0_);
+    state.put_real("switch/lines_test_error_before_switch", lines_before_switch_);
+    state.put_real("switch/arcs_test_error_module0", arcs_with_module0_);
+  }
+
+  void restore_state(const RunState& state) override {
+    LoopTaskRun::restore_state(state);
+    if (!switching() || !state.integer("switch/switched")) return;
+    module0_ = state.floats("switch/module0", model_.forward_cerebellum_range().size());
+    lines_before_switch_ = state.real("switch/lines_test_error_before_switch");
+    arcs_with_module0_ = state.real("switch/arcs_test_error_module0");
+    enter_arcs_phase();
   }
 
  private:
@@ -125,6 +139,12 @@ class LoopDrawingRun final : public LoopTaskRun {
     module0_ = model_.params.values().segment(module.begin, module.size());
     model_.params.values().segment(module.begin, module.size()) = initial_module_;
     trainer_.restart_cerebellar_optimizer();
+    enter_arcs_phase();
+  }
+
+  /// What the arcs' epochs train and validate on (after the switch, or on resuming after it).
+  void enter_arcs_phase() {
+    switched_ = true;
     if (freeze_readout_) trainer_.set_readout_plasticity(false);
     training_trials_ = &arcs_;
     validation_set_ = &arcs_validation_;
@@ -135,6 +155,7 @@ class LoopDrawingRun final : public LoopTaskRun {
   int lines_epochs_;
   Index switch_epochs_;
   bool freeze_readout_;
+  bool switched_ = false;
   Batch<float> arcs_validation_, arcs_test_;
   Vector<float> initial_module_, module0_;
   double lines_before_switch_ = 0.0, arcs_with_module0_ = 0.0;
