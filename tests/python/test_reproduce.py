@@ -12,7 +12,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "ccrnn-reproduce"
 CLAIMS = ["linedraw", "seqmnist", "caption", "lesions", "cerebellum-architecture", "alignment", "loop-drawing",
-          "loop-evidence", "loop-association", "loop-switching", "loop-consolidation"]
+          "loop-evidence", "loop-digits", "loop-association", "loop-switching", "loop-consolidation"]
 
 
 def reproduce(build_dir, *args):
