@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from typing import Callable
 
-from . import caption_claim, drawing_claims, loop_claims, seqmnist_claim
+from . import caption_claim, consolidation_claim, drawing_claims, loop_claims, seqmnist_claim, switching_claim
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,20 @@ CLAIMS = {
                            "a fixed cortex accumulates evidence through the loop and not without it; complete "
                            "ablation destroys the learnt beliefs",
                            loop_claims.sweeps_of("loop-evidence"), loop_claims.analysis_of("loop-evidence")),
+    "loop-digits": Claim("The forward-model loop: digit drawing with a fixed cortex (FORWARD_MODEL.md s8.4, Fig. 4)",
+                         "a fixed cortex draws the digits through the loop, at about half the error without it",
+                         loop_claims.sweeps_of("loop-digits"), loop_claims.analysis_of("loop-digits")),
     "loop-association": Claim("The forward-model loop: delayed association (FORWARD_MODEL.md s8.3, Fig. 6)",
                               "with the loop 100% correct, without it chance; ablation from step k hurts the more "
                               "the earlier",
                               loop_claims.sweeps_of("loop-association"), loop_claims.analysis_of("loop-association")),
+    "loop-switching": Claim("The forward-model loop: task switching between cerebellar modules (FORWARD_MODEL.md s8.4, "
+                            "Fig. 3)",
+                            "a fresh cerebellar module learns a second task; switching back to the first module needs "
+                            "no retraining",
+                            switching_claim.sweeps, switching_claim.analysis),
+    "loop-consolidation": Claim("The forward-model loop: consolidation into the cortex (FORWARD_MODEL.md s8.5, Fig. 8)",
+                                "after sleep sessions the cerebellum-ablated model performs (least squares; the local "
+                                "rule nearly as well)",
+                                consolidation_claim.sweeps, consolidation_claim.analysis),
 }

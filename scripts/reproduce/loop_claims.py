@@ -1,6 +1,6 @@
 """FORWARD_MODEL.md s8 (Pemberton, Chadderton & Costa 2024): the cerebellum as a forward model in a loop.
 A fixed cortex learns through the loop and fails without it (line drawing, evidence accumulation, delayed
-association), and ablating the trained cerebellum from step k of the trial collapses the behaviour, the more
+association; digit drawing), and ablating the trained cerebellum from step k of the trial collapses the behaviour, the more
 the earlier. One sweep per claim: crnn (no cerebellar feedback) and ccrnn (the loop) of the same seeds, tested
 with the cerebellum ablated from ~10 steps k (--ablation-profile)."""
 from dataclasses import dataclass
@@ -34,6 +34,11 @@ CLAIMS = {
         "reference code, 30 epochs, 3 seeds: test accuracy no feedback 0.50-0.54, the loop 0.72-0.82, "
         "the loop ablated from step 0 0.43-0.48",
         ("--train-size", "60", "--val-size", "20", "--test-size", "30", "--length", "20")),
+    "loop-digits": LoopClaim(
+        "loopdigits", False,
+        "reference code, digits 0-5, 30 epochs, 1 seed: test MSE no feedback 0.051, the loop 0.026 (0.025 with the "
+        "temporal basis)",
+        ("--train-size", "60", "--val-size", "20", "--test-size", "30")),
     "loop-association": LoopClaim(
         "association", True,
         "reference code, 1 seed: the loop 100% by epoch 6, no feedback at chance after 40 epochs; ablated from "

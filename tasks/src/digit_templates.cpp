@@ -42,13 +42,15 @@ std::array<std::vector<V>, 10> make_templates() {
   }};
 }
 
+// Vertices from the reference's x and y lists.
+std::vector<V> polyline(const std::vector<double>& x, const std::vector<double>& y) {
+  std::vector<V> out;
+  for (std::size_t i = 0; i < x.size(); ++i) out.emplace_back(x[i], y[i]);
+  return out;
+}
+
 // The reference's vertex lists, digit by digit (x and y as in its draw0 .. draw9).
 std::array<std::vector<V>, 10> make_reference_templates() {
-  const auto polyline = [](std::vector<double> x, std::vector<double> y) {
-    std::vector<V> out;
-    for (std::size_t i = 0; i < x.size(); ++i) out.emplace_back(x[i], y[i]);
-    return out;
-  };
   return {{
       polyline({0, 0, 0, 0.5, 1, 1, 1, 0.5, 0}, {1, 0.5, 0, 0, 0, 0.5, 1, 1, 1}),
       polyline({0.25, 0.5, 0.5, 0.5}, {0.75, 1, 0.5, 0}),
@@ -61,6 +63,16 @@ std::array<std::vector<V>, 10> make_reference_templates() {
       polyline({0, 0.5, 1, 0.5, 0, 0.5, 1, 0.5, 0}, {1, 0.5, 0, 0, 0, 0.5, 1, 1, 1}),
       polyline({0, 0, 0.5, 1, 1, 0.5, 0, 0.5, 1, 1, 1}, {1, 0.5, 0.5, 0.5, 1, 1, 1, 1, 1, 0.5, 0}),
   }};
+}
+
+// The loop paper's vertex lists (ccLoops draw0 .. draw9; its draw1 is the straight line from (0.5, 1) to
+// (0.5, 0), which resample_per_segment of those two vertices gives exactly).
+std::array<std::vector<V>, 10> make_loop_templates() {
+  std::array<std::vector<V>, 10> t = make_reference_templates();
+  t[1] = {V(0.5, 1), V(0.5, 0)};
+  t[4] = polyline({0.5, 0.5, 0.5, 0.5, 0.5, 0, 0.5, 1}, {1, 0.5, 0, 0.5, 1, 0.5, 0.5, 0.5});
+  t[9] = polyline({0, 0, 0.5, 0.5, 0, 0.5, 0.5, 0.5}, {1, 0.5, 0.5, 1, 1, 1, 0.5, 0});
+  return t;
 }
 
 void check_digit(const char* what, int digit) {
@@ -86,6 +98,12 @@ const std::vector<Eigen::Vector2d>& digit_template(int digit) {
 const std::vector<Eigen::Vector2d>& reference_digit_template(int digit) {
   static const std::array<std::vector<V>, 10> templates = make_reference_templates();
   check_digit("reference_digit_template", digit);
+  return templates[static_cast<std::size_t>(digit)];
+}
+
+const std::vector<Eigen::Vector2d>& loop_digit_template(int digit) {
+  static const std::array<std::vector<V>, 10> templates = make_loop_templates();
+  check_digit("loop_digit_template", digit);
   return templates[static_cast<std::size_t>(digit)];
 }
 

@@ -1,3 +1,4 @@
+#include <ccrnn/tasks/digit_templates.hpp>
 #include <ccrnn/tasks/loop_drawing.hpp>
 
 #include <cmath>
@@ -10,7 +11,21 @@ LoopDrawing::LoopDrawing(const LoopDrawingConfig& config) : config_(config) {
   if (config.length < 2) throw std::invalid_argument("loop line drawing: sequence length must be >= 2");
   if (config.noise < 0) throw std::invalid_argument("loop line drawing: noise must be >= 0");
   const Index length = config.length;
-  for (int k = 0; k < conditions; ++k) {
+  if (config.digits != 0) {
+    if (config.digits < 2 || config.digits > max_conditions)
+      throw std::invalid_argument("loop digit drawing: the number of digits must be in 2..10, got " +
+                                  std::to_string(config.digits));
+    if (config.arcs) throw std::invalid_argument("loop digit drawing: arcs are line drawing's second task");
+    for (int d = 0; d < config.digits; ++d) {
+      const auto& vertices = loop_digit_template(d);
+      if (length < static_cast<Index>(vertices.size()))
+        throw std::invalid_argument("loop digit drawing: " + std::to_string(length) + " steps are too few for digit " +
+                                    std::to_string(d) + " (" + std::to_string(vertices.size()) + " vertices)");
+      targets_.push_back(resample_per_segment(vertices, length));
+    }
+    return;
+  }
+  for (int k = 0; k < lines; ++k) {
     const double angle = 2.0 * M_PI * (k - 1) / 5.0;
     const double end_x = k == 0 ? 0.0 : std::sin(angle), end_y = k == 0 ? 0.0 : std::cos(angle);
     Eigen::MatrixXd line(2, length);
@@ -29,22 +44,24 @@ LoopDrawing::LoopDrawing(const LoopDrawingConfig& config) : config_(config) {
 }
 
 Eigen::VectorXd LoopDrawing::cue(int condition) {
-  static constexpr int numbers[conditions] = {833, 990, 789, 235, 945, 965};
-  if (condition < 0 || condition >= conditions)
-    throw std::out_of_range("loop line drawing: condition must be in 0..5, got " + std::to_string(condition));
+  static constexpr int numbers[max_conditions] = {833, 990, 789, 235, 945, 965, 890, 317, 421, 1010};
+  if (condition < 0 || condition >= max_conditions)
+    throw std::out_of_range("loop drawing: a cue's condition must be in 0..9, got " + std::to_string(condition));
   Eigen::VectorXd bits(cue_bits);
   for (Index i = 0; i < cue_bits; ++i) bits(i) = (numbers[condition] >> (cue_bits - 1 - i)) & 1;
   return bits;
 }
 
 const Eigen::MatrixXd& LoopDrawing::target(int condition) const {
-  (void)cue(condition);  // the range check
+  if (condition < 0 || condition >= conditions())
+    throw std::out_of_range("loop drawing: condition must be in 0.." + std::to_string(conditions() - 1) + ", got " +
+                            std::to_string(condition));
   return targets_[static_cast<std::size_t>(condition)];
 }
 
-std::vector<int> LoopDrawing::random_conditions(Rng& rng, Index n) {
+std::vector<int> LoopDrawing::random_conditions(Rng& rng, Index n) const {
   std::vector<int> out(static_cast<std::size_t>(n));
-  for (auto& c : out) c = static_cast<int>(rng.uniform_int(0, conditions - 1));
+  for (auto& c : out) c = static_cast<int>(rng.uniform_int(0, conditions() - 1));
   return out;
 }
 

@@ -21,6 +21,7 @@ const Entry registry[] = {
     {"caption", [] { return make_caption_task(); }},
     {"trials", [] { return make_trials_task(); }},
     {"loopdraw", [] { return make_loop_drawing_task(); }},
+    {"loopdigits", [] { return make_loop_digits_task(); }},
     {"evidence", [] { return make_evidence_accumulation_task(); }},
     {"association", [] { return make_delayed_association_task(); }},
     {"copyrepeat", [] { return make_copy_repeat_task(); }},

@@ -1,4 +1,4 @@
-"""The loop tasks evidence and association from Python (ccrnn.run, load_model) and from the command line,
+"""The loop tasks evidence, association and loopdigits from Python (ccrnn.run, load_model) and from the command line,
 where a loop run extended from its kept checkpoint equals a run asked for that many epochs from the start."""
 import subprocess
 
@@ -10,7 +10,7 @@ from test_checkpoint_app import assert_same_file
 SMALL = dict(epochs=2, train_size=40, val_size=10, test_size=20, cerebellum_hidden=30, hidden=12)
 
 
-@pytest.mark.parametrize("task, inputs, outputs", [("evidence", 2, 3), ("association", 10, 2)])
+@pytest.mark.parametrize("task, inputs, outputs", [("evidence", 2, 3), ("association", 10, 2), ("loopdigits", 10, 2)])
 def test_python_runs_are_paired_and_deterministic(task, inputs, outputs):
     import ccrnn
     crnn = ccrnn.run(task, model="crnn", seed=3, **SMALL)

@@ -6,12 +6,13 @@ import pathlib
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "ccrnn-reproduce"
 CLAIMS = ["linedraw", "seqmnist", "caption", "lesions", "cerebellum-architecture", "alignment", "loop-drawing",
-          "loop-evidence", "loop-association"]
+          "loop-evidence", "loop-digits", "loop-association", "loop-switching", "loop-consolidation"]
 
 
 def reproduce(build_dir, *args):
@@ -48,6 +49,61 @@ def test_seqmnist_covers_every_target_and_the_bptt_bound(quick):
     for target in ("line", "digit", "class"):
         assert f"### Target: {target}" in text
     assert text.count("| full BPTT |") == 3
+
+
+def test_switching_shows_every_phase(quick):
+    text = (quick[0] / "loop-switching" / "loop-switching.md").read_text()
+    for phase in ("| lines, module 0 (before the switch) |", "| arcs with the lines' module 0 |",
+                  "| arcs with the fresh module 1 |", "| lines after switching back to module 0 |"):
+        assert phase in text
+    assert "--switch-epochs 1 --epochs 2" in text
+
+
+def test_consolidation_shows_both_rules_before_and_after(quick):
+    text = (quick[0] / "loop-consolidation" / "loop-consolidation.md").read_text()
+    for rule in ("least squares", "local rule"):
+        assert f"| {rule} | cerebellum ablated |" in text and f"| {rule} | intact |" in text
+        assert f"| {rule} | 3 |" in text  # the last of the --quick run's 3 sessions
+
+
+def fake_run(seed, **items):
+    """A run as load_runs gives it: scalars as items, 1-D arrays as curves."""
+    curves = {k: np.asarray(v, dtype=float) for k, v in items.items() if isinstance(v, list)}
+    return {"seed": seed, "model": "ccrnn", "curves": curves, **{k: v for k, v in items.items() if k not in curves}}
+
+
+def test_switching_analysis_numbers(build_dir):
+    sys.path[:0] = [str(build_dir / "bindings"), str(ROOT / "scripts")]
+    from reproduce import switching_claim
+    runs = [fake_run(s, epochs=3, switch_epochs=1, lines_test_error_before_switch=0.002 * s, arcs_test_error_module0=0.05,
+                     arcs_test_error=0.01 + 0.001 * s * s, arcs_ablated_test_error=0.2, test_error=0.003 * s,
+                     val_error=[0.1, 0.01, 0.002, 0.05]) for s in (1, 2, 3)]
+    outcome = switching_claim.analysis({"switching": runs}, None)
+    # lines before: 0.002, 0.004, 0.006: mean 0.004, SEM 0.002 / sqrt 3 = 0.0012; after: 0.003, 0.006, 0.009.
+    assert "| lines, module 0 (before the switch) | 0.004 ± 0.0012 |" in outcome.body
+    assert "| lines after switching back to module 0 | 0.006 ± 0.0017 |" in outcome.body
+    # arcs with module 1: 0.011, 0.014, 0.019 against 0.05 each: differences -0.039, -0.036, -0.031.
+    d = np.array([-0.039, -0.036, -0.031])
+    t = d.mean() / (d.std(ddof=1) / math.sqrt(3))
+    p = 1 - abs(t) / math.sqrt(t * t + 2)
+    assert f"| arcs with the fresh module 1 | 0.0147 ± 0.0023 | {p:.2g} (against arcs with module 0)" in outcome.body
+    assert [ok for _, ok in outcome.checks] == [True, True]  # 0.006 <= 2 x 0.004 and below 0.05
+
+
+def test_consolidation_analysis_numbers(build_dir):
+    sys.path[:0] = [str(build_dir / "bindings"), str(ROOT / "scripts")]
+    from reproduce import consolidation_claim
+    runs = [fake_run(s, sleep_rule=rule, sleep_ablated_error=[0.16, 0.1, after], sleep_error=[0.01, 0.02, 0.05],
+                     sleep_cosine=[0.5, 0.9])
+            for rule, after in (("least_squares", 0.02), ("local", 0.15)) for s in (1, 2)]
+    outcome = consolidation_claim.analysis({"rules": runs}, None)
+    assert "| least squares | cerebellum ablated | 0.16 ± 0 | 0.02 ± 0 |" in outcome.body
+    assert "| local rule | intact | 0.01 ± 0 | 0.05 ± 0 |" in outcome.body
+    assert "| local rule | 1 | 0.1 ± 0 | 0.02 ± 0 | 0.5 ± 0 |" in outcome.body
+    # least squares: ends near the intact error (0.02 against 0.01); local: stays near 0.15; both intact models
+    # end at 5x their error before.
+    assert [ok for _, ok in outcome.checks][1::3] == [True, False]
+    assert [ok for _, ok in outcome.checks][2::3] == [False, False]
 
 
 def test_a_second_run_reuses_every_finished_sweep(quick, build_dir):

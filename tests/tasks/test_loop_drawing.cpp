@@ -25,12 +25,12 @@ TEST_CASE("loop line drawing: cues, slow-fast-slow paths and noise as the refere
   c3 << 0, 0, 1, 1, 1, 0, 1, 0, 1, 1;
   CHECK(LoopDrawing::cue(0) == c0);
   CHECK(LoopDrawing::cue(3) == c3);
-  for (int a = 0; a < LoopDrawing::conditions; ++a)
-    for (int b = a + 1; b < LoopDrawing::conditions; ++b) CHECK(LoopDrawing::cue(a) != LoopDrawing::cue(b));
+  for (int a = 0; a < LoopDrawing::lines; ++a)
+    for (int b = a + 1; b < LoopDrawing::lines; ++b) CHECK(LoopDrawing::cue(a) != LoopDrawing::cue(b));
 
   const LoopDrawing task(LoopDrawingConfig{});
   CHECK(task.target(0).cwiseAbs().maxCoeff() == 0.0);  // condition 0 stays at the origin
-  for (int k = 1; k < LoopDrawing::conditions; ++k) {
+  for (int k = 1; k < LoopDrawing::lines; ++k) {
     const Eigen::MatrixXd& p = task.target(k);
     const double angle = 72.0 * (k - 1) * M_PI / 180.0;
     CHECK(p.col(0).norm() == 0.0);

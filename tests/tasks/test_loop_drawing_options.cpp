@@ -29,7 +29,7 @@ TEST_CASE("loop line drawing: the arcs are right-bulging semicircles at constant
   const LoopDrawing arcs(config);
   CHECK(arcs.target(0).cwiseAbs().maxCoeff() == 0.0);
   const double step = M_PI / 19.0;
-  for (int k = 1; k < LoopDrawing::conditions; ++k) {
+  for (int k = 1; k < LoopDrawing::lines; ++k) {
     const Eigen::MatrixXd& p = arcs.target(k);
     const double angle = 72.0 * (k - 1) * M_PI / 180.0;
     const Eigen::Vector2d e(std::sin(angle), std::cos(angle)), centre = e / 2;

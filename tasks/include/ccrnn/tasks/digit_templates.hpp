@@ -26,6 +26,10 @@ const std::vector<Eigen::Vector2d>& digit_template(int digit);
 /// The reference's template of digit 0..9 (draw0 .. draw9 of its mnist.py). Throws std::out_of_range otherwise.
 const std::vector<Eigen::Vector2d>& reference_digit_template(int digit);
 
+/// The loop paper's template of digit 0..9 (neuralml/ccLoops src/dataset/draw_numbers.py, draw0 .. draw9): as
+/// the DNI reference's except digits 1 (a plain vertical stroke), 4 and 9. Throws std::out_of_range otherwise.
+const std::vector<Eigen::Vector2d>& loop_digit_template(int digit);
+
 /// The reference's resampling (fit_points): n vertices make n - 1 segments; with q = points / (n - 1) and
 /// r = points % (n - 1), every segment gets q samples, the first r - 1 of them one more when r > 0, else
 /// the last one fewer; a segment's samples start at its first vertex and step evenly towards (not reaching)

@@ -2,6 +2,7 @@
 // Line drawing through the cortico-cerebellar loop (task name "loopdraw"; docs/forward-model.md): a fixed
 // leaky tanh cortex, a readout and the forward cerebellum learn the loop paper's 6 slow-fast-slow lines.
 // crnn = the same model with the cerebellum silenced (no cerebellar feedback), ccrnn = the loop.
+// "loopdigits" is the same task on the loop paper's digits (loop_drawing.hpp).
 #include <ccrnn/tasks/loop_drawing.hpp>
 #include <ccrnn/tasks/loop_settings.hpp>
 #include <ccrnn/tasks/task.hpp>
@@ -19,6 +20,13 @@ struct LoopDrawingRunConfig : LoopRunConfig {
   bool switch_freeze_readout = false;  // the readout does not learn during the second task (the reference's does)
 };
 
+/// Digit drawing through the loop (task name "loopdigits"): the same run, the loop reference's digits as
+/// targets (task.digits > 0), its digit-drawing defaults; no task switching.
+struct LoopDigitsRunConfig : LoopDrawingRunConfig {
+  LoopDigitsRunConfig();
+};
+
 std::unique_ptr<Task> make_loop_drawing_task(const LoopDrawingRunConfig& config = {});
+std::unique_ptr<Task> make_loop_digits_task(const LoopDigitsRunConfig& config = {});
 
 }  // namespace ccrnn::tasks
