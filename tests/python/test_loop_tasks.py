@@ -55,21 +55,23 @@ def test_eprop_from_python_command_line_config_and_sweep(train, sweep, tmp_path)
     assert not np.array_equal(w_eprop, w_bptt)
 
     small = ["--task", "association", "--epochs", "2", "--train-size", "40", "--val-size", "10", "--test-size", "20",
-             "--cerebellum-hidden", "30", "--hidden", "12", "--model", "crnn,ccrnn"]
+             "--cerebellum-hidden", "30", "--hidden", "12"]
 
     def run(exe, *args):
         r = subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=tmp_path)
         assert r.returncode == 0, r.stderr
 
-    run(train, *small, "--cortical-rule", "eprop", "--seeds", "1,2", "--threads", "1", "--out", "one.h5")
-    run(train, *small, "--cortical-rule", "eprop", "--seeds", "1,2", "--threads", "2", "--out", "two.h5")
+    both = ["--model", "crnn,ccrnn"]
+    run(train, *small, *both, "--cortical-rule", "eprop", "--seeds", "1,2", "--threads", "1", "--out", "one.h5")
+    run(train, *small, *both, "--cortical-rule", "eprop", "--seeds", "1,2", "--threads", "2", "--out", "two.h5")
     (tmp_path / "run.ini").write_text("cortical-rule = eprop\n")
-    run(train, *small, "--config", "run.ini", "--seeds", "2", "--threads", "1", "--out", "config.h5")
-    run(sweep, *small, "--grid", "cortical-rule=bptt,eprop", "--seeds", "2", "--threads", "2", "--out", "sweep.h5")
+    run(train, *small, *both, "--config", "run.ini", "--seeds", "2", "--threads", "1", "--out", "config.h5")
+    run(sweep, *small, "--grid", "model=crnn,ccrnn", "--grid", "cortical-rule=bptt,eprop", "--seeds", "2",
+        "--threads", "2", "--out", "sweep.h5")
     with h5py.File(tmp_path / "one.h5") as one, h5py.File(tmp_path / "two.h5") as two, \
             h5py.File(tmp_path / "config.h5") as config, h5py.File(tmp_path / "sweep.h5") as swept:
         assert one.attrs["cortical_rule"] == "eprop" and config.attrs["cortical_rule"] == "eprop"
-        runs = {(g.attrs["cortical_rule"], g.attrs["model"]): g for g in swept["runs"].values()}
+        runs = {(g.attrs["cortical_rule"], g.attrs["model"]): g for g in swept["runs"].values() if g.attrs["seed"] == 2}
         for model in ("crnn", "ccrnn"):
             for name in ("train_error", "val_error", "weights/final/cortex.weight_ih_l0"):
                 a = one[f"{model}/seed_2/{name}"][()]
