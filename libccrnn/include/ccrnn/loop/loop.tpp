@@ -192,7 +192,7 @@ LoopStats accumulate_loop_gradients(Model<S>& model, const Batch<S>& batch, cons
     model.readout.backward(model.params, trace.output_grads, trace.hidden_grads);
     if (settings.cortical_rule == CorticalRule::eprop) {
       accumulate_eprop_gradients<S>(model.cortex, model.params, trace.cortex_inputs, trace.cortex, trace.hidden_grads,
-                                 trace.eprop);
+                                    trace.eprop);
     } else {
       trace.state_grad.setZero(model.cortex.state_size(), b);
       model.cortex.backward(model.params, trace.hidden_grads, trace.state_grad, trace.cortex, 0, length, false);
