@@ -28,6 +28,9 @@ LoopTrainer<S>::LoopTrainer(Model<S>& model, const TrainerConfig& config, const 
     throw std::invalid_argument("loop trainer: lesion epochs must be >= 0 (0 = never)");
   if (loop.trial.ablate_units > 0)
     throw std::invalid_argument("loop trainer: cortical-unit ablation is for evaluation only (it has no backward pass)");
+  if (loop.cortex != CorticalPlasticity::fixed && loop.trial.cortical_rule == CorticalRule::eprop &&
+      (model.cortex.cell() != CellType::leaky_tanh || model.cortex.num_layers() != 1))
+    throw std::invalid_argument("loop trainer: e-prop needs a one-layer leaky_tanh cortex");
   if (!(loop.lr_cortex >= 0 && loop.lr_readout >= 0 && loop.lr_cerebellum >= 0))
     throw std::invalid_argument("loop trainer: group learning rates must be >= 0 (0 = the optimizer's)");
   for (int g = 0; g < groups; ++g) optimizers_.emplace_back(group_config(static_cast<Group>(g)), model.params.size());

@@ -32,9 +32,9 @@ class DelayedAssociationTask final : public LoopTask {
   std::string summary() const override {
     return "Delayed association through the cortico-cerebellar loop (Pemberton, Chadderton & Costa 2024, Fig. 6):\n"
            "one of two 10-bit cues at t = 0, its class asked for over the last 5 of 15 steps. The cortex's input\n"
-           "weights learn (BPTT) and the mossy fibres are fixed, as the reference's run; the cortex gets softmax of\n"
-           "the forward cerebellum's prediction of the label tau steps ahead; crnn = the cerebellum silenced,\n"
-           "ccrnn = the loop. Errors are 1 - accuracy at the last step.";
+           "weights learn (BPTT; --cortical-rule eprop: the reference's e-prop) and the mossy fibres are fixed, as the\n"
+           "reference's run; the cortex gets softmax of the forward cerebellum's prediction of the label tau steps\n"
+           "ahead; crnn = the cerebellum silenced, ccrnn = the loop. Errors are 1 - accuracy at the last step.";
   }
   ExperimentConfig& experiment() override { return config_; }
 

@@ -26,7 +26,11 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
   s.add_choice("cortical_plasticity", &loop.training.cortex, parse_cortical_plasticity,
                [](CorticalPlasticity p) { return to_string(p); },
                "fixed (only readout and cerebellum learn), input (also W_ih incl. the cerebellar columns) or all "
-               "(every cortical weight, BPTT through the trial)");
+               "(every cortical weight)");
+  s.add_choice("cortical_rule", &loop.training.trial.cortical_rule, parse_cortical_rule,
+               [](CorticalRule r) { return to_string(r); },
+               "how a plastic cortex learns: bptt (through the whole trial) or eprop (Bellec et al. 2020: "
+               "eligibility traces, learning signal through the readout; the reference's rule; one leaky_tanh layer)");
   s.add("ablate_from", &loop.ablate_from, "evaluations also report the model with the cerebellar output zero from this step on");
   s.add("ablate_units", &loop.ablate_units,
         "evaluations also report the model with f(u) of the first k cortical units zero at every step (the "
@@ -98,6 +102,9 @@ void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const 
   if (loop.sleep.sessions > 0 && c.model.layers != 1)
     throw SettingError("--sleep-sessions needs a one-layer cortex (--layers 1): consolidation moves the "
                        "cerebellar drive into the first layer's W_hh");
+  if (loop.training.cortex != CorticalPlasticity::fixed && loop.training.trial.cortical_rule == CorticalRule::eprop &&
+      (c.model.cell != CellType::leaky_tanh || c.model.layers != 1))
+    throw SettingError("--cortical-rule eprop needs a one-layer leaky_tanh cortex (--cell leaky_tanh --layers 1)");
   if (loop.ablate_from >= length)
     throw SettingError("--ablate-from " + std::to_string(loop.ablate_from) + " is not a step of the trial (L = " +
                        std::to_string(length) + ")");

@@ -40,3 +40,45 @@ def test_a_loop_run_continues_from_its_kept_checkpoint(train, tmp_path):
     train_in(resumed, "--epochs", "1")
     assert "resum" in train_in(resumed, "--epochs", "3").lower()
     assert_same_file(straight / "run.h5", resumed / "run.h5")
+
+
+def test_eprop_from_python_command_line_config_and_sweep(train, sweep, tmp_path):
+    """--cortical-rule eprop reaches the run the same way from every entry point, and a run's numbers depend
+    on neither the thread count nor the other runs beside it."""
+    import ccrnn
+    import h5py
+    eprop = ccrnn.run("association", model="ccrnn", seed=2, cortical_rule="eprop", **SMALL)
+    bptt = ccrnn.run("association", model="ccrnn", seed=2, **SMALL)
+    with pytest.raises(Exception, match="cortical"):
+        ccrnn.run("association", model="ccrnn", seed=2, cortical_rule="rtrl", **SMALL)
+    w_eprop, w_bptt = (np.asarray(r["weights"]["final"]["cortex.weight_ih_l0"]) for r in (eprop, bptt))
+    assert not np.array_equal(w_eprop, w_bptt)
+
+    small = ["--task", "association", "--epochs", "2", "--train-size", "40", "--val-size", "10", "--test-size", "20",
+             "--cerebellum-hidden", "30", "--hidden", "12"]
+
+    def run(exe, *args):
+        r = subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+
+    both = ["--model", "crnn,ccrnn"]
+    run(train, *small, *both, "--cortical-rule", "eprop", "--seeds", "1,2", "--threads", "1", "--out", "one.h5")
+    run(train, *small, *both, "--cortical-rule", "eprop", "--seeds", "1,2", "--threads", "2", "--out", "two.h5")
+    (tmp_path / "run.ini").write_text("cortical-rule = eprop\n")
+    run(train, *small, *both, "--config", "run.ini", "--seeds", "2", "--threads", "1", "--out", "config.h5")
+    run(sweep, *small, "--grid", "model=crnn,ccrnn", "--grid", "cortical-rule=bptt,eprop", "--seeds", "2",
+        "--threads", "2", "--out", "sweep.h5")
+    with h5py.File(tmp_path / "one.h5") as one, h5py.File(tmp_path / "two.h5") as two, \
+            h5py.File(tmp_path / "config.h5") as config, h5py.File(tmp_path / "sweep.h5") as swept:
+        assert one.attrs["cortical_rule"] == "eprop" and config.attrs["cortical_rule"] == "eprop"
+        runs = {(g.attrs["cortical_rule"], g.attrs["model"]): g for g in swept["runs"].values() if g.attrs["seed"] == 2}
+        for model in ("crnn", "ccrnn"):
+            for name in ("train_error", "val_error", "weights/final/cortex.weight_ih_l0"):
+                a = one[f"{model}/seed_2/{name}"][()]
+                assert np.array_equal(a, two[f"{model}/seed_2/{name}"][()]), (model, name, "threads")
+                assert np.array_equal(a, config[f"{model}/seed_2/{name}"][()]), (model, name, "config")
+                assert np.array_equal(a, runs[("eprop", model)][name][()]), (model, name, "sweep")
+            assert not np.array_equal(runs[("bptt", model)]["weights/final/cortex.weight_ih_l0"][()],
+                                      runs[("eprop", model)]["weights/final/cortex.weight_ih_l0"][()])
+        # The Python run of seed 2 is the command line's.
+        assert np.array_equal(eprop["curves"]["train_error"], one["ccrnn/seed_2/train_error"][()])

@@ -188,11 +188,12 @@ TEST_CASE("checkpoint: sequential MNIST (class and line targets) and trials resu
 TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's optimizers and data stream)", "[checkpoint][loop]") {
   // Small loop models; the lesion from epoch 3 changes what learns mid-run, the profile adds test arrays;
   // distinct per-group rates make each group's optimizer matter, consolidation adds the sleep stream.
-  bool lesion = false, groups_and_sleep = false;
+  bool lesion = false, groups_and_sleep = false, eprop = false;
   SECTION("lesion") { lesion = true; }
   SECTION("no lesion") {}
   SECTION("per-group rates, input plasticity, consolidation") { groups_and_sleep = true; }
-  const auto shrink = [&groups_and_sleep](auto config) {
+  SECTION("every cortical weight by e-prop") { eprop = true; }  // its traces start afresh every trial
+  const auto shrink = [&groups_and_sleep, &eprop](auto config) {
     config.model.hidden_size = 10;
     config.model.forward.hidden_size = 30;
     config.epochs = 4;
@@ -206,6 +207,10 @@ TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's opti
       config.loop.training.lr_readout = 5e-4;
       config.loop.training.lr_cerebellum = 2e-3;
       config.loop.sleep.sessions = 2;
+    }
+    if (eprop) {
+      config.loop.training.cortex = CorticalPlasticity::all;
+      config.loop.training.trial.cortical_rule = CorticalRule::eprop;
     }
     return config;
   };

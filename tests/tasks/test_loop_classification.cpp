@@ -118,6 +118,15 @@ TEST_CASE("evidence and association: bad settings are refused with the option's 
   CHECK(message("evidence", "channels", "1").find("--channels") != std::string::npos);
   CHECK(message("association", "window", "15").find("--window") != std::string::npos);
   CHECK(message("association", "window", "0").find("--window") != std::string::npos);
+  CHECK(message("association", "cortical-rule", "rtrl").find("--cortical-rule") != std::string::npos);
+  {  // e-prop is for one leaky tanh layer (a fixed cortex learns by no rule, so any is accepted there)
+    auto task = make_task("association");
+    task->settings().assign("cortical-rule", "eprop");
+    task->settings().assign("layers", "2");
+    CHECK_THROWS_WITH(task->prepare({ModelKind::ccrnn}), Catch::Contains("--cortical-rule eprop"));
+    task->settings().assign("cortical-plasticity", "fixed");
+    CHECK_NOTHROW(task->prepare({ModelKind::ccrnn}));
+  }
 }
 
 namespace {
@@ -166,6 +175,20 @@ TEST_CASE("delayed association: crnn is the loop silenced, ccrnn's cerebellum le
   const auto task = make_delayed_association_task(config);
   task->prepare({ModelKind::crnn, ModelKind::ccrnn});
   check_paired_and_deterministic(*task);
+}
+
+TEST_CASE("delayed association with e-prop: paired, deterministic, and not the BPTT run", "[tasks][loop][eprop]") {
+  DelayedAssociationRunConfig config = small_loop(DelayedAssociationRunConfig{});
+  config.train_size = 100;
+  config.trainer.optimizer.lr = 5e-3;
+  const auto bptt = make_delayed_association_task(config);
+  config.loop.training.trial.cortical_rule = CorticalRule::eprop;
+  const auto eprop = make_delayed_association_task(config);
+  for (Task* task : {bptt.get(), eprop.get()}) task->prepare({ModelKind::crnn, ModelKind::ccrnn});
+  check_paired_and_deterministic(*eprop);
+  const RunRecord by_eprop = run_task(*eprop, ModelKind::ccrnn, 1), by_bptt = run_task(*bptt, ModelKind::ccrnn, 1);
+  CHECK(by_eprop.weights.at("final").at("cortex.weight_ih_l0").values !=
+        by_bptt.weights.at("final").at("cortex.weight_ih_l0").values);
 }
 
 TEST_CASE("loop tasks: the ablation profile is the test error ablated from each step, the last column intact",

@@ -3,10 +3,12 @@
 // pass interleaves cortex and forward cerebellum step by step (c_t reads f(h_{t-1}) and drives step t),
 // then everything that learns is computed for the whole trial at once:
 //   * the task loss and its gradient through the readout (and, if the cortex is plastic, by BPTT through
-//     the whole trial; the cerebellar input columns are constants: no gradient crosses the loop);
+//     the whole trial or by e-prop, loop/eprop.hpp; the cerebellar input columns are constants: no gradient
+//     crosses the loop);
 //   * the inferior-olive error of every taught prediction c_t against the target tau steps ahead, and the
 //     forward cerebellum's gradient from it in one wide product over all steps (its weights change once per
 //     batch, so this equals the reference's step-by-step backward calls).
+#include <ccrnn/loop/eprop.hpp>
 #include <ccrnn/model.hpp>
 #include <ccrnn/train/batch.hpp>
 
@@ -28,6 +30,7 @@ struct LoopSettings {
   LoopFeedback feedback = LoopFeedback::cerebellum;  // readout: z_{t-1} (softmax for cross-entropy), 0 at t = 0
   Index ablate_units = 0;         // cortical-unit ablation: f(u) of the first k top-layer units is zero at every
                                   // step (the reference's Fig. S15); forward passes only (no gradient)
+  CorticalRule cortical_rule = CorticalRule::bptt;  // how a plastic cortex's gradient is computed
 };
 
 /// Everything a trial stores, sized once per batch shape. Columns are time-major: step t in [tB, (t+1)B).
@@ -42,6 +45,7 @@ struct LoopTrace {
   Matrix<S> io_targets;           // C x BL: what the inferior olive compares c_t with (valid where taught)
   Matrix<S> io_taught;            // C x BL: 1 where an element of c_t is taught, else 0
   Matrix<S> output_grads, hidden_grads, prediction_grads, state_grad;
+  EpropTrace<S> eprop;            // e-prop's traces (settings.cortical_rule eprop)
 };
 
 /// The forward pass of a trial (no learning). The model must have a forward cerebellum.
@@ -69,7 +73,8 @@ struct LoopStats {
 };
 
 /// Forward pass, task loss and cerebellar loss, and their gradients added to model.params.grads(): the
-/// readout's always, the cortex's when cortex_gradients (BPTT over the whole trial), the forward
+/// readout's always, the cortex's when cortex_gradients (BPTT over the whole trial, or e-prop of W_ih and
+/// W_hh when settings.cortical_rule says so: learning signal dE/df(u_t) through the readout), the forward
 /// cerebellum's when cerebellar_gradients. Which of them are applied is the trainer's choice.
 template <class S>
 LoopStats accumulate_loop_gradients(Model<S>& model, const Batch<S>& batch, const LoopSettings& settings,

@@ -190,9 +190,14 @@ LoopStats accumulate_loop_gradients(Model<S>& model, const Batch<S>& batch, cons
   if (cortex_gradients) {
     ensure_shape(trace.hidden_grads, cortex_out.rows(), b * length);
     model.readout.backward(model.params, trace.output_grads, trace.hidden_grads);
-    trace.state_grad.setZero(model.cortex.state_size(), b);
-    model.cortex.backward(model.params, trace.hidden_grads, trace.state_grad, trace.cortex, 0, length, false);
-    model.cortex.accumulate_gradients(model.params, trace.cortex_inputs, trace.cortex, 0, length);
+    if (settings.cortical_rule == CorticalRule::eprop) {
+      accumulate_eprop_gradients<S>(model.cortex, model.params, trace.cortex_inputs, trace.cortex, trace.hidden_grads,
+                                    trace.eprop);
+    } else {
+      trace.state_grad.setZero(model.cortex.state_size(), b);
+      model.cortex.backward(model.params, trace.hidden_grads, trace.state_grad, trace.cortex, 0, length, false);
+      model.cortex.accumulate_gradients(model.params, trace.cortex_inputs, trace.cortex, 0, length);
+    }
   }
   inferior_olive(model, batch, settings, trace);
   stats.cerebellar_loss = cerebellar_loss(model, batch, settings, trace);

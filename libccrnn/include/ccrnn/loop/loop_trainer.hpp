@@ -3,7 +3,9 @@
 // mode lets learn (FORWARD_MODEL.md section 2; docs/forward-model.md):
 //   fixed: the readout and the forward cerebellum only (the reference's default for every task);
 //   input: also the cortex's input weights W_ih of the first layer, which include the cerebellar columns;
-//   all:   every cortical weight, by BPTT through the whole trial (the reference uses e-prop here instead).
+//   all:   every cortical weight.
+// A plastic cortex learns by BPTT through the whole trial (default) or by e-prop (trial.cortical_rule,
+// loop/eprop.hpp; the reference's rule, for a one-layer leaky tanh cortex).
 // Mossy-fibre plasticity off freezes the cerebellum's first layer. The lesion schedule of TrainerConfig
 // applies: a cerebellar lesion silences the cerebellum for the whole trial and stops its learning; an
 // inferior-olive lesion stops its learning only.
@@ -27,7 +29,8 @@ struct LoopTrainerConfig {
   // Learning rates per parameter group (the reference's lr_rnn, lr_readout, lr_cerebellum); 0: the
   // optimizer's lr. Each group has its own optimizer state, as a PyTorch parameter group.
   double lr_cortex = 0.0, lr_readout = 0.0, lr_cerebellum = 0.0;
-  LoopSettings trial;                  // loss, ablation during training (normally none), final learning
+  LoopSettings trial;                  // loss, ablation during training (normally none), final learning,
+                                       // the cortical rule (bptt or eprop)
 };
 
 template <class S>
