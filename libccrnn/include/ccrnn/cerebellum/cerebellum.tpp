@@ -92,8 +92,9 @@ void Cerebellum<S>::forward(const ParamSet<S>& params, const ConstBlockRef<S>& i
       matmul<S>(params.value(weights_[i]), Op::none, trace.hidden[static_cast<size_t>(i - 1)], Op::none, h,
                 Update::assign);
     }
-    if (config_.biases) h.colwise() += params.value(biases_[i]).col(0);
-    h = h.cwiseMax(S(0));
+    // Bias and ReLU in one pass over the granule layer (M x boundaries, larger than L2 at T = 1).
+    if (config_.biases) h = (h.colwise() + params.value(biases_[i]).col(0)).cwiseMax(S(0));
+    else h = h.cwiseMax(S(0));
   }
   ensure_shape(trace.output, output_size(), n);
   matmul<S>(params.value(weights_[k]), Op::none, output_features(inputs, trace), Op::none, trace.output,
