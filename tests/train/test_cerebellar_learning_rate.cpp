@@ -59,7 +59,7 @@ Vector<double> initial() {
 
 }  // namespace
 
-TEST_CASE("lr_cerebellum: scales only the cerebellum's update; the cortex's first step is the default run's",
+TEST_CASE("lr_cerebellum: it scales only the cerebellum's update, and the cortex's first step is the default run's",
           "[trainer][lr_cerebellum]") {
   Model<double> shape(linear_cerebellum_config());
   const Range cortex = shape.cortex_range(), cerebellum = shape.cerebellum_range();
@@ -99,7 +99,7 @@ TEST_CASE("lr_cerebellum: equal to --lr, two optimizers give one optimizer's num
   }
 }
 
-TEST_CASE("lr_cerebellum: a negative rate is refused; a cerebellar optimizer exists only with a rate of its own",
+TEST_CASE("lr_cerebellum: a negative rate is refused, and a cerebellar optimizer exists only with a rate of its own",
           "[trainer][lr_cerebellum]") {
   Model<double> model(linear_cerebellum_config());
   TrainerConfig tc = trainer_config(kAlgorithms[0], OptimizerKind::adam);
