@@ -11,6 +11,10 @@ t, the reference's h_t). Prints mean +- SEM over seeds per step, the mean over t
 first file's, and with --figure a plot of alignment against t.
 
 Usage: bp_lambda_alignment.py LABEL=FILE.h5 [LABEL=FILE.h5 ...] [--figure OUT.png] [--last-recordings K]
+                               [--per-seed]
+--last-recordings K averages each run's last K recordings (10 = the last epoch at --record-every 10 with 100
+batches per epoch; 1 = the last recorded iteration; 100 = the whole run). --per-seed also prints every seed's
+row (the spread that a single seed, such as the reference's own measurement, is drawn from).
 """
 import argparse
 import sys
@@ -51,6 +55,7 @@ def main(argv=None):
     parser.add_argument("runs", nargs="+", help="LABEL=FILE.h5 (the first is the reference of the t-tests)")
     parser.add_argument("--figure", help="write alignment against t to this PNG")
     parser.add_argument("--last-recordings", type=int, default=10, help="recordings of each run averaged")
+    parser.add_argument("--per-seed", action="store_true", help="also print every seed's alignment per step")
     args = parser.parse_args(argv)
     table = {}
     for spec in args.runs:
@@ -94,6 +99,10 @@ def main(argv=None):
             p = f"{stats.ttest_rel(means, reference[1]).pvalue:.2g}"
         print(f"{label:<12}" + "".join(f"{c:>15}" for c in cells) +
               f"{np.mean(means):>8.3f}+-{stats.sem(means):.3f}{p:>12}")
+        if args.per_seed:
+            for (name, s), mean in zip(seeds.items(), means):
+                row = [f"{s[t + 1]:>15.3f}" if t + 1 in s else f"{'-':>15}" for t in range(length)]
+                print(f"  {name:<10}" + "".join(row) + f"{mean:>15.3f}")
     print(f"(seeds: {', '.join(str(len(s)) for s in table.values())}; paired t-test across seeds of the mean over "
           f"trained boundaries, against {reference[0]})")
 

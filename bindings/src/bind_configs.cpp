@@ -101,6 +101,7 @@ void bind_configs(py::module_& m) {
   ConfigBinding<TrainerConfig>(m, "TrainerConfig", "Truncated BPTT with cerebellar synthetic gradients, clipping, optimizer, lesions.")
       .field("tbptt", &TrainerConfig::tbptt, "TbpttSettings: T, sg_scale, final_injection, loss, input_grads, vectorised_cross_entropy")
       .field("optimizer", &TrainerConfig::optimizer, "OptimizerConfig")
+      .field("lr_cerebellum", &TrainerConfig::lr_cerebellum, "the cerebellum's own learning rate (its own optimizer state); 0 = optimizer.lr")
       .field("clip", &TrainerConfig::clip, "global gradient-norm clip; <= 0 disables")
       .field("step_per_window", &TrainerConfig::step_per_window, "an optimizer step after every window instead of every batch")
       .field("lesion_epoch", &TrainerConfig::lesion_epoch, "cerebellar lesion from this 1-based epoch on (no injection, no learning); 0 = never")

@@ -31,7 +31,7 @@ LoopTrainer<S>::LoopTrainer(Model<S>& model, const TrainerConfig& config, const 
   if (loop.cortex != CorticalPlasticity::fixed && loop.trial.cortical_rule == CorticalRule::eprop &&
       (model.cortex.cell() != CellType::leaky_tanh || model.cortex.num_layers() != 1))
     throw std::invalid_argument("loop trainer: e-prop needs a one-layer leaky_tanh cortex");
-  if (!(loop.lr_cortex >= 0 && loop.lr_readout >= 0 && loop.lr_cerebellum >= 0))
+  if (!(loop.lr_cortex >= 0 && loop.lr_readout >= 0 && config.lr_cerebellum >= 0))
     throw std::invalid_argument("loop trainer: group learning rates must be >= 0 (0 = the optimizer's)");
   for (int g = 0; g < groups; ++g) optimizers_.emplace_back(group_config(static_cast<Group>(g)), model.params.size());
   set_epoch(1);
@@ -39,10 +39,8 @@ LoopTrainer<S>::LoopTrainer(Model<S>& model, const TrainerConfig& config, const 
 
 template <class S>
 OptimizerConfig LoopTrainer<S>::group_config(Group g) const {
-  OptimizerConfig c = config_.optimizer;
-  const double lr = g == readout ? loop_.lr_readout : g == cortex ? loop_.lr_cortex : loop_.lr_cerebellum;
-  if (lr > 0) c.lr = lr;
-  return c;
+  const double lr = g == readout ? loop_.lr_readout : g == cortex ? loop_.lr_cortex : config_.lr_cerebellum;
+  return group_optimizer_config(config_.optimizer, lr);
 }
 
 template <class S>

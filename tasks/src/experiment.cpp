@@ -114,6 +114,9 @@ void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettin
   if (offer.step_per_window)
     s.add("step_per_window", &c.trainer.step_per_window, "one optimizer step after every window instead of per batch");
   s.cerebellar(true);
+  s.add("lr_cerebellum", &c.trainer.lr_cerebellum,
+        "learning rate of the cerebellum (the DNI's or BP(lambda)'s synthesiser, the loop's forward model), "
+        "with its own optimizer state; 0 = --lr");
   s.add("lesion_epoch", &c.trainer.lesion_epoch, "cerebellar lesion from this epoch on (no injection, no learning); 0 = never");
   s.add("io_lesion_epoch", &c.trainer.io_lesion_epoch,
         "inferior-olive lesion from this epoch on (cerebellum frozen, still injecting); 0 = never");
@@ -166,6 +169,7 @@ void validate_experiment(const Settings& s, const ExperimentConfig& c, const std
   require_at_least("epochs", c.epochs, 1);
   require_at_least("batch", static_cast<double>(c.batch_size), 1);
   require_at_least("clip", c.trainer.clip, 0);
+  require_at_least("lr_cerebellum", c.trainer.lr_cerebellum, 0);
   require_at_least("lesion_epoch", c.trainer.lesion_epoch, 0);
   require_at_least("io_lesion_epoch", c.trainer.io_lesion_epoch, 0);
   if (!(c.trainer.optimizer.lr > 0)) throw SettingError("--lr must be > 0");

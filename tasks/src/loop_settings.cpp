@@ -45,7 +45,6 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
                [](LoopFeedback fb) { return to_string(fb); },
                "what the ccrnn model's cortex receives as its extra input: cerebellum (c_t, the loop) or readout "
                "(z_{t-1}: the paper's readout-feedback control; the cerebellum neither feeds nor learns)");
-  s.add("lr_cerebellum", &loop.training.lr_cerebellum, "learning rate of the forward cerebellum; 0 = --lr");
   s.add("cerebellum_hidden", &f.hidden_size, "granule cells M per cerebellar layer");
   s.add("cerebellum_layers", &f.layers, "granule layers");
   s.add("fibres", &f.fibres, "mossy fibres (pons inputs) per granule cell; 0 = dense");
@@ -92,7 +91,7 @@ void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const 
   if (loop.ablate_units > c.model.hidden_size)
     throw SettingError("--ablate-units " + std::to_string(loop.ablate_units) + " exceeds the cortical units (--hidden " +
                        std::to_string(c.model.hidden_size) + ")");
-  for (const char* name : {"lr_cortex", "lr_readout", "lr_cerebellum"})
+  for (const char* name : {"lr_cortex", "lr_readout"})
     require_at_least(name, std::get<double>(s.find(name)->value()), 0);
   if (loop.training.trial.feedback == LoopFeedback::readout && f.temporal_basis)
     throw SettingError("--feedback readout does not combine with --temporal-basis (the feedback rows are the outputs)");

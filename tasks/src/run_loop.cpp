@@ -74,6 +74,7 @@ RunState capture(TaskRun& run, Trainer<float>& trainer, const RunRecorder& recor
   for (const auto& [name, curve] : record.curves) state.put_reals("curves/" + name, curve);
   for (auto& [name, array] : all_parameters(run)) state.put("parameters/" + name, std::move(array));
   save_optimizer(state, "optimizer", trainer.optimizer());
+  if (const Optimizer<float>* cerebellar = trainer.cerebellar_optimizer()) save_optimizer(state, "cerebellar_optimizer", *cerebellar);
   if (const Optimizer<float>* extra = trainer.extra_optimizer()) save_optimizer(state, "extra_optimizer", *extra);
   if (recorder.enabled()) {
     RunState recording;
@@ -108,6 +109,7 @@ LoopProgress restore(const RunState& state, TaskRun& run, Trainer<float>& traine
   set_named_parameters(run.model().params, parameters.items(), where + " parameters");
   if (ParamSet<float>* extra = run.extra_parameters()) set_named_parameters(*extra, parameters.items(), where + " parameters");
   restore_optimizer(state, "optimizer", trainer.optimizer());
+  if (Optimizer<float>* cerebellar = trainer.cerebellar_optimizer()) restore_optimizer(state, "cerebellar_optimizer", *cerebellar);
   if (Optimizer<float>* extra = trainer.extra_optimizer()) restore_optimizer(state, "extra_optimizer", *extra);
   if (recorder.enabled()) recorder.restore_state(state.under("recorder/"));
   run.restore_state(state.under("task/"));

@@ -121,7 +121,7 @@ TEST_CASE("loop trainer: per-group learning rates scale each group's update; a r
   LoopTrainerConfig lc;
   lc.cortex = CorticalPlasticity::all;
   lc.lr_cortex = 0.025;
-  lc.lr_cerebellum = 0.5;  // the readout keeps --lr
+  tc.lr_cerebellum = 0.5;  // the readout keeps --lr
   LoopTrainer<double> trainer(model, tc, lc);
   const Vector<double> before = model.params.values();
   trainer.train_batch(batch);

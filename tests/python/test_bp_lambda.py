@@ -40,6 +40,19 @@ def test_online_recordings_have_learning_signals_and_td_errors():
     assert "alignment_learning_signal" not in dni["curves"]
 
 
+def test_cerebellar_learning_rate_reaches_both_trainers():
+    """--lr-cerebellum: equal to --lr (line drawing's 1e-3) it changes no number; another value changes the run,
+    DNI and BP(lambda) alike; a negative one is refused naming the option."""
+    for extra in ({}, dict(online=True, bp_lambda=0.5)):
+        base = ccrnn.run("linedraw", **extra, **SMALL)
+        same = ccrnn.run("linedraw", lr_cerebellum=1e-3, **extra, **SMALL)
+        other = ccrnn.run("linedraw", lr_cerebellum=1e-5, **extra, **SMALL)
+        np.testing.assert_array_equal(base["curves"]["train_error"], same["curves"]["train_error"])
+        assert not np.array_equal(base["curves"]["train_error"], other["curves"]["train_error"])
+    with pytest.raises(ValueError, match="--lr-cerebellum must be >= 0"):
+        ccrnn.run("linedraw", lr_cerebellum=-1e-3, **SMALL)
+
+
 def test_bad_bp_lambda_settings_are_refused():
     with pytest.raises(ValueError, match="--online trains with windows of one step"):
         ccrnn.run("linedraw", online=True, **{**SMALL, "T": 2})

@@ -148,13 +148,14 @@ TEST_CASE("rng: a stream's state, cached normal spare included, brings back the 
   CHECK(other.uniform() == c);
 }
 
-TEST_CASE("checkpoint: line drawing resumes bit for bit (cRNN, ccRNN, lesion, recordings)", "[checkpoint]") {
+TEST_CASE("checkpoint: line drawing resumes bit for bit (cRNN, ccRNN, lesion, recordings, cerebellar rate)", "[checkpoint]") {
   LineDrawingRunConfig config = small_line_drawing(5);
   SECTION("plain") {}
   SECTION("lesion at epoch 4 and recordings every iteration") {
     config.trainer.lesion_epoch = 4;
     config.recording.every = 1;
   }
+  SECTION("the cerebellum's own learning rate (its own optimizer state)") { config.trainer.lr_cerebellum = 3e-3; }
   const auto task = make_line_drawing_task(config);
   for (ModelKind kind : {ModelKind::crnn, ModelKind::ccrnn}) {
     INFO(to_string(kind));
@@ -205,7 +206,7 @@ TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's opti
       config.loop.training.cortex = CorticalPlasticity::input;
       config.loop.training.lr_cortex = 2.5e-3;
       config.loop.training.lr_readout = 5e-4;
-      config.loop.training.lr_cerebellum = 2e-3;
+      config.trainer.lr_cerebellum = 2e-3;
       config.loop.sleep.sessions = 2;
     }
     if (eprop) {
@@ -266,6 +267,10 @@ TEST_CASE("checkpoint: copy-repeat resumes bit for bit, its curriculum's level a
   config.task.threshold_bits = 100.0;  // one level per batch: the level after a resume matters
   SECTION("DNI") {}
   SECTION("BP(lambda)") { config.trainer.bp_lambda.online = true; }
+  SECTION("BP(lambda), the cerebellum's own learning rate") {
+    config.trainer.bp_lambda.online = true;
+    config.trainer.lr_cerebellum = 1e-5;
+  }
   const auto task = make_copy_repeat_task(config);
   task->prepare({ModelKind::ccrnn});
   check_resume(*task, ModelKind::ccrnn, 6, 2, 4);

@@ -26,9 +26,10 @@ struct LoopTrainerConfig {
   CorticalPlasticity cortex = CorticalPlasticity::fixed;
   bool mossy_fibre_plasticity = true;  // false: W_MF frozen (the reference's fixed_MF)
   bool readout_plasticity = true;      // false: the readout keeps its weights (e.g. a second task after a switch)
-  // Learning rates per parameter group (the reference's lr_rnn, lr_readout, lr_cerebellum); 0: the
-  // optimizer's lr. Each group has its own optimizer state, as a PyTorch parameter group.
-  double lr_cortex = 0.0, lr_readout = 0.0, lr_cerebellum = 0.0;
+  // Learning rates per parameter group (the reference's lr_rnn, lr_readout; the forward cerebellum's
+  // lr_cerebellum is TrainerConfig::lr_cerebellum, shared with the DNI trainer); 0: the optimizer's lr.
+  // Each group has its own optimizer state, as a PyTorch parameter group.
+  double lr_cortex = 0.0, lr_readout = 0.0;
   LoopSettings trial;                  // loss, ablation during training (normally none), final learning,
                                        // the cortical rule (bptt or eprop)
 };
@@ -36,7 +37,8 @@ struct LoopTrainerConfig {
 template <class S>
 class LoopTrainer {
  public:
-  /// config: optimizer, clip (<= 0: none, as the reference), lesion epochs; its tbptt settings are unused.
+  /// config: optimizer, lr_cerebellum, clip (<= 0: none, as the reference), lesion epochs; its tbptt settings
+  /// are unused.
   LoopTrainer(Model<S>& model, const TrainerConfig& config, const LoopTrainerConfig& loop);
 
   /// Applies the lesion schedule for this 1-based epoch.

@@ -22,6 +22,13 @@ struct OptimizerConfig {
   double alpha = 0.99;    // RMSprop smoothing constant
 };
 
+/// The configuration of a parameter group with its own learning rate (a PyTorch parameter group): base
+/// with lr replaced when group_lr > 0; group_lr 0 means the group keeps base.lr.
+inline OptimizerConfig group_optimizer_config(OptimizerConfig base, double group_lr) {
+  if (group_lr > 0) base.lr = group_lr;
+  return base;
+}
+
 template <class S>
 class Optimizer {
  public:

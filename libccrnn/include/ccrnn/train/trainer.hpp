@@ -28,6 +28,8 @@ struct TrainerConfig {
                                  // cross-entropy; its inject and train_cerebellum follow the lesion schedule
                                  // (set by set_epoch: values given here are ignored)
   OptimizerConfig optimizer;
+  double lr_cerebellum = 0.0;    // the cerebellum's own learning rate (BP(lambda)'s lr_synthesiser), with its
+                                 // own optimizer state; 0 = optimizer.lr, one optimizer for everything
   double clip = 1.0;             // global-norm clip; <= 0 disables clipping
   bool step_per_window = false;  // one optimizer step after every window (captioning) instead of per batch
   BpLambdaSettings bp_lambda;    // online: BP(lambda) instead of the DNI windows (needs tbptt.truncation 1)
@@ -78,9 +80,11 @@ class Trainer {
   void attach_parameters(ParamSet<S>& extra);
 
   const TrainerConfig& config() const { return config_; }
-  /// The model's optimizer and that of the attached parameters (nullptr without): their state is part of
-  /// a checkpoint.
+  /// The model's optimizer (with lr_cerebellum: the cortex's), the cerebellum's own (nullptr unless
+  /// lr_cerebellum > 0) and that of the attached parameters (nullptr without): their state is part of a
+  /// checkpoint.
   Optimizer<S>& optimizer() { return optimizer_; }
+  Optimizer<S>* cerebellar_optimizer() { return cerebellar_optimizer_ ? &*cerebellar_optimizer_ : nullptr; }
   Optimizer<S>* extra_optimizer() { return extra_optimizer_ ? &*extra_optimizer_ : nullptr; }
   const TbpttWorkspace<S>& workspace() const { return workspace_; }
   TbpttWorkspace<S>& workspace() { return workspace_; }
@@ -93,6 +97,10 @@ class Trainer {
 
  private:
   void update();
+  /// The optimizer step(s) of update(): one optimizer over trainable_, or with a cerebellar optimizer
+  /// each over its group (updates are element-wise and both step every time, so at equal rates the
+  /// numbers are those of one optimizer).
+  void step_optimizers();
   void zero_grad();
   /// BP(lambda)'s iteration: segments of one step (step_per_window) or the whole batch, each followed by
   /// an optimizer step; the callbacks run around every segment as SegmentHooks' (step indices).
@@ -106,7 +114,9 @@ class Trainer {
   TbpttWorkspace<S> workspace_;
   BpLambdaWorkspace<S> online_;
   CerebellumState state_;
-  std::vector<Range> trainable_;  // stepped by the optimizer
+  std::optional<Optimizer<S>> cerebellar_optimizer_;  // only with lr_cerebellum > 0
+  std::vector<Range> trainable_;  // stepped by the optimizer(s): cortical_ then cerebellar_
+  std::vector<Range> cortical_, cerebellar_;  // trainable_'s two groups
   std::vector<Range> clipped_;    // in the global norm and scaled by clipping: trainable_, and with
                                   // IoLesionClip::include a frozen cerebellum
   bool keep_cerebellum_grads_ = false;  // include mode while frozen: its gradients are never zeroed

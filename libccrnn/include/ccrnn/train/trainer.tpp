@@ -16,6 +16,10 @@ Trainer<S>::Trainer(Model<S>& model, const TrainerConfig& config)
     throw std::invalid_argument("trainer: lesion epochs must be >= 0 (0 = never)");
   if (config.bp_lambda.online && config.tbptt.truncation != 1)
     throw std::invalid_argument("trainer: BP(lambda) (online) trains with windows of one step: truncation T must be 1");
+  if (!(config.lr_cerebellum >= 0))
+    throw std::invalid_argument("trainer: the cerebellum's learning rate must be >= 0 (0 = the optimizer's)");
+  if (config.lr_cerebellum > 0)
+    cerebellar_optimizer_.emplace(group_optimizer_config(config.optimizer, config.lr_cerebellum), model.params.size());
   settings_ = config.tbptt;
   set_epoch(1);
 }
@@ -38,10 +42,13 @@ void Trainer<S>::set_epoch(int epoch) {
   settings_.train_cerebellum = state_ == CerebellumState::active || keep_cerebellum_grads_;
   // Only learning parameters are stepped: a frozen or lesioned cerebellum is left alone, and so is a
   // frozen cortex.
-  trainable_.clear();
-  if (!config_.freeze_cortex) trainable_.push_back(model_.cortex_range());
+  cortical_.clear();
+  cerebellar_.clear();
+  if (!config_.freeze_cortex) cortical_.push_back(model_.cortex_range());
   if (state_ == CerebellumState::active && !model_.cerebellum_range().empty())
-    trainable_.push_back(model_.cerebellum_range());
+    cerebellar_.push_back(model_.cerebellum_range());
+  trainable_ = cortical_;
+  trainable_.insert(trainable_.end(), cerebellar_.begin(), cerebellar_.end());
   clipped_ = trainable_;
   if (keep_cerebellum_grads_) clipped_.push_back(model_.cerebellum_range());
 }
@@ -68,11 +75,21 @@ void Trainer<S>::zero_grad() {
 }
 
 template <class S>
+void Trainer<S>::step_optimizers() {
+  if (!cerebellar_optimizer_) {
+    optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
+    return;
+  }
+  optimizer_.step(model_.params.values(), model_.params.grads(), cortical_);
+  cerebellar_optimizer_->step(model_.params.values(), model_.params.grads(), cerebellar_);
+}
+
+template <class S>
 void Trainer<S>::update() {
   if (extra_ == nullptr) {
     if (config_.clip > 0) last_grad_norm_ = clip_global_norm(model_.params.grads(), clipped_, config_.clip);
     else last_grad_norm_ = global_norm(model_.params.grads(), clipped_);
-    optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
+    step_optimizers();
     zero_grad();
     return;
   }
@@ -88,7 +105,7 @@ void Trainer<S>::update() {
     for (const Range& r : clipped_) model_.params.grads().segment(r.begin, r.size()) *= scale;
     extra_->grads() *= scale;
   }
-  optimizer_.step(model_.params.values(), model_.params.grads(), trainable_);
+  step_optimizers();
   extra_optimizer_->step(extra_->values(), extra_->grads(), extra_ranges);
   zero_grad();
 }

@@ -40,7 +40,7 @@ struct SharedSettings {
 
 /// Binds the shared model settings (section "Model": cell, hidden, layers, cerebellum_hidden,
 /// cerebellum_layers, fibres, sg_scale, no_final_injection) and training settings (section "Training": T,
-/// epochs, batch, optimizer, lr, beta1, beta2, eps, momentum, clip, step_per_window, lesion_epoch,
+/// epochs, batch, optimizer, lr, beta1, beta2, eps, momentum, clip, step_per_window, lr_cerebellum, lesion_epoch,
 /// io_lesion_epoch, io_lesion_clip) and BP(lambda)'s (section "BP(lambda)": online, bp_lambda, bp_gamma,
 /// bp_initial_state, bp_reduction, bp_update_clip); then, after the task's own, bind_recording_settings (section "Recordings").
 void bind_model_settings(Settings& settings, ExperimentConfig& config);

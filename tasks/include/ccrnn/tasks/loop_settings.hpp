@@ -35,7 +35,7 @@ void set_reference_loop_defaults(ExperimentConfig& config);
 /// Section "Loop": leak, cerebellum_hidden, cerebellum_layers, fibres, tau, io_timing, temporal_basis,
 /// cerebellum_biases, zero_output, fixed_mossy_fibres, final_learning, pons_cortex, pons_readout,
 /// pons_input, pons_target, cortical_plasticity, cortical_rule, ablate_from, ablate_units, lr_cortex, lr_readout,
-/// ablation_profile, loop_recordings, feedback, lr_cerebellum, sleep_sessions, sleep_rule, sleep_rate,
+/// ablation_profile, loop_recordings, feedback, sleep_sessions, sleep_rule, sleep_rate,
 /// sleep_ratio.
 void bind_loop_settings(Settings& settings, ExperimentConfig& config, LoopTaskSettings& loop);
 
