@@ -245,7 +245,7 @@ TEST_CASE("checkpoint: a task-switching loopdraw run resumes bit for bit before,
   config.validation_size = 10;
   config.test_size = 10;
   config.loop.training.lr_readout = 5e-4;
-  config.loop.training.lr_cerebellum = 2e-3;
+  config.trainer.lr_cerebellum = 2e-3;
   SECTION("the readout learns on") {}
   SECTION("the readout frozen after the switch") { config.switch_freeze_readout = true; }
   const auto task = make_loop_drawing_task(config);
