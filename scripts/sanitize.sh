@@ -2,7 +2,8 @@
 # The sanitizer stage: a second build with clang, AddressSanitizer + UndefinedBehaviorSanitizer (no recovery)
 # and asserts on, at -O1 with line tables only (file and line in every sanitizer stack; full -g adds compile
 # time to every file). Two modes (docs/fuzzing.md):
-#   scripts/sanitize.sh          CI's stage (.ci/run runs it after scripts/test.sh), in build-sanitize/:
+#   scripts/sanitize.sh          the stage meant for CI, in build-sanitize/ (not yet called by .ci/run: its cold
+#                                build is too slow for CI's budget, docs/fuzzing.md):
 #                                1. the C++ suite (ccrnn_tests through ctest; [slow] tests, Python, notebooks
 #                                   and the install test are left out), 2. a smoke run of every executable with
 #                                good and bad inputs (tests/sanitize/smoke_apps.sh), 3. every fuzz harness once on
@@ -19,7 +20,7 @@ mode=ci
 case "${1:-}" in
   --fuzz) mode=fuzz ;;
   "") ;;
-  -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "sanitize.sh: unknown argument '$1' (expected nothing or --fuzz)" >&2; exit 2 ;;
 esac
 if [[ $mode == fuzz ]]; then
