@@ -6,12 +6,12 @@
 # Each harness starts from its seed corpus (tests/fuzz/corpus/<reader>/, never modified) plus what earlier
 # runs found (DIR/fuzz/corpus/<reader>/), runs N seconds (default 30) and writes any crashing input to
 # DIR/fuzz/findings/<reader>/. Prints one line per reader (executions, executions/s, corpus size) and
-# exits 1 if any harness found something. DIR (default build-sanitize) must be configured with
-# -DCCRNN_FUZZ=ON and the target `fuzzers` built (scripts/sanitize.sh does both).
+# exits 1 if any harness found something. DIR (default build-fuzz) must be configured with
+# -DCCRNN_FUZZ=ON and coverage on, and the target `fuzzers` built (scripts/sanitize.sh --fuzz does both).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds=30
-build="$root/build-sanitize"
+build="$root/build-fuzz"
 readers=()
 while (($#)); do
   case "$1" in
@@ -21,6 +21,14 @@ while (($#)); do
     *) readers+=("$1"); shift ;;
   esac
 done
+# CI's sanitizer build (build-sanitize/) has harnesses without coverage in the libraries: they replay, not fuzz.
+# (read_results alone needs no build.)
+if [[ " ${readers[*]} " != " read_results " ]] \
+   && ! { grep -qx "CCRNN_FUZZ_COVERAGE:BOOL=ON" "$build/CMakeCache.txt" 2> /dev/null \
+          && grep -qx "CCRNN_FUZZ:BOOL=ON" "$build/CMakeCache.txt"; }; then
+  echo "fuzz: $build is not a fuzzing build (-DCCRNN_FUZZ=ON with CCRNN_FUZZ_COVERAGE on): run scripts/sanitize.sh --fuzz" >&2
+  exit 2
+fi
 if ((${#readers[@]} == 0)); then
   read -r -a readers <<< "$(tr ';' ' ' < "$build/tests/fuzz/readers.txt")"
   readers+=(read_results)

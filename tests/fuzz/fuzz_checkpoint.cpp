@@ -88,7 +88,8 @@ void edit(RunState& state, FuzzedDataProvider& in) {
           using T = typename std::decay_t<decltype(v)>::value_type;
           if constexpr (std::is_arithmetic_v<T>) {
             const std::vector<std::uint8_t> bytes = in.ConsumeBytes<std::uint8_t>(sizeof(T));
-            std::memcpy(&v[i], bytes.data(), bytes.size());
+            // An exhausted input gives no bytes, and memcpy from an empty vector's null data() is undefined.
+            if (!bytes.empty()) std::memcpy(&v[i], bytes.data(), bytes.size());
           }
         }, a.values);
       }
