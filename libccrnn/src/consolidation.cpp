@@ -46,10 +46,11 @@ SleepSessionStats Consolidation<S>::session(const Batch<S>& batch, const LoopSet
   const Eigen::MatrixXd w_hh = model_.params.value(w_hh_).template cast<double>();
   const Eigen::MatrixXd w_ch = model_.params.value(w_ih_).rightCols(c_rows_).template cast<double>();
 
-  // The session's pairs: r = f(u_{s-1}) and c_s as fed, for s >= 1 where the cerebellum gives anything.
-  std::vector<Index> columns, steps_of;
+  // The session's pairs: r = f(u_{s-1}) and c_s as fed, for 1 <= s <= L - 2 where the cerebellum gives
+  // anything. As the reference (its steps t = 2..L-1 pair c_{t-1}): the last step's c_{L-1} is not paired.
+  std::vector<Index> columns;
   Index paired_steps = 0;
-  for (Index s = 1; s < length; ++s) {
+  for (Index s = 1; s + 1 < length; ++s) {
     bool any = false;
     for (Index k = 0; k < b; ++k) {
       if (fed.col(s * b + k).isZero(0)) continue;
@@ -99,6 +100,9 @@ SleepSessionStats Consolidation<S>::session(const Batch<S>& batch, const LoopSet
     }
     if (ratio == 0) ratio = static_cast<double>(paired_steps) / 1.5;
   }
+  // How much of the cerebellar drive the W_hh update (per unit of rate) misses on these pairs.
+  const double drive = u.norm();
+  stats.residual = drive > 0 ? (fit_ * r / ratio - u).norm() / drive : 0.0;
   model_.params.value(w_hh_) = (w_hh + (config_.rate / ratio) * fit_).template cast<S>();
   model_.params.value(w_ih_).rightCols(c_rows_) = ((1.0 - config_.rate) * w_ch).template cast<S>();
   return stats;

@@ -9,7 +9,7 @@ void consolidate_run(Model<float>& model, const ConsolidationConfig& config, con
   if (config.sessions <= 0) return;
   const Vector<float> trained = model.params.values();
   Consolidation<float> sleep(model, config);
-  std::vector<double> intact, ablated, norm, cosine;
+  std::vector<double> intact, ablated, norm, cosine, residual;
   const auto measure = [&] {
     const auto [i, a] = hooks.evaluate();
     intact.push_back(i);
@@ -18,7 +18,9 @@ void consolidate_run(Model<float>& model, const ConsolidationConfig& config, con
   };
   measure();
   for (Index s = 0; s < config.sessions; ++s) {
-    cosine.push_back(sleep.session(hooks.next_trials(), trial).cosine);
+    const SleepSessionStats stats = sleep.session(hooks.next_trials(), trial);
+    cosine.push_back(stats.cosine);
+    residual.push_back(stats.residual);
     measure();
   }
   record.scalars["sleep_test_error"] = intact.back();
@@ -31,6 +33,7 @@ void consolidate_run(Model<float>& model, const ConsolidationConfig& config, con
   put("sleep_ablated_error", std::move(ablated));
   put("sleep_cerebellar_norm", std::move(norm));
   put("sleep_cosine", std::move(cosine));
+  put("sleep_fit_residual", std::move(residual));
   model.params.values() = trained;
 }
 

@@ -1,5 +1,5 @@
 // Consolidation (loop/consolidation.hpp): the fitted transfer checked from the test's own forward pass, with
-// its own pairing of r = f(u_{s-1}) and u = W_Ch c_s.
+// its own pairing of r = f(u_{s-1}) and u = W_Ch c_s for 1 <= s <= L - 2 (the reference's steps t = 2..L-1).
 #include <catch2/catch.hpp>
 
 #include <ccrnn/loop/consolidation.hpp>
@@ -47,14 +47,14 @@ Batch<double> sleep_batch(Index size, Index length, std::uint64_t seed) {
 Eigen::MatrixXd w_hh_of(const Model<double>& m) { return m.params.value(m.params.id("cortex.weight_hh_l0")); }
 Eigen::MatrixXd w_ch_of(const Model<double>& m) { return m.params.value(m.params.id("cortex.weight_ih_l0")).rightCols(kOutputs); }
 
-/// The session's pairs from the test's own forward pass (steps s >= 1, time-major): r = f(u_{s-1}) (N x P)
-/// and c_s (C x P).
+/// The session's pairs from the test's own forward pass (steps 1 <= s <= L - 2, time-major): r = f(u_{s-1})
+/// (N x P) and c_s (C x P).
 void pairs_of(const Model<double>& model, const Batch<double>& batch, Eigen::MatrixXd& r, Eigen::MatrixXd& c) {
   LoopTrace<double> trace;
   loop_forward(model, batch, LoopSettings{}, trace);
-  const Index pairs = batch.size * (batch.length - 1);
+  const Index pairs = batch.size * (batch.length - 2);
   r = model.cortex.outputs(trace.cortex).leftCols(pairs);
-  c = trace.cortex_inputs.bottomRows(kOutputs).rightCols(pairs);
+  c = trace.cortex_inputs.bottomRows(kOutputs).middleCols(batch.size, pairs);
 }
 
 }  // namespace
@@ -63,7 +63,7 @@ TEST_CASE("consolidation: least squares with rate 1 moves the whole cerebellar d
   // 2 trials x 2 paired steps = 4 pairs < N = 6: the fit is exact, so without its cerebellum the cortex gets
   // the loop's drive W_hh r + W_Ch c of every fitted pair.
   Model<double> model = sleep_model(5);
-  const Batch<double> batch = sleep_batch(2, 3, 6);
+  const Batch<double> batch = sleep_batch(2, 4, 6);
   Eigen::MatrixXd r, c;
   pairs_of(model, batch, r, c);
   const Eigen::MatrixXd u = w_ch_of(model) * c, drive = w_hh_of(model) * r + u;
@@ -81,7 +81,7 @@ TEST_CASE("consolidation: least squares with rate 1 moves the whole cerebellar d
 
 TEST_CASE("consolidation: least squares over more pairs than units meets the normal equations", "[loop][consolidation]") {
   Model<double> model = sleep_model(7);
-  const Batch<double> batch = sleep_batch(4, 5, 8);  // 16 pairs > N = 6
+  const Batch<double> batch = sleep_batch(4, 6, 8);  // 16 pairs > N = 6
   Eigen::MatrixXd r, c;
   pairs_of(model, batch, r, c);
   const Eigen::MatrixXd u = w_ch_of(model) * c, before = w_hh_of(model);
@@ -100,7 +100,7 @@ TEST_CASE("consolidation: the local rule is exact per pair and converges toward 
   // One trial, one paired step: u sign(r)^T / ||r||_1 maps r to u exactly.
   {
     Model<double> model = sleep_model(9);
-    const Batch<double> batch = sleep_batch(1, 2, 10);
+    const Batch<double> batch = sleep_batch(1, 3, 10);
     Eigen::MatrixXd r, c;
     pairs_of(model, batch, r, c);
     const Eigen::MatrixXd u = w_ch_of(model) * c;
@@ -114,7 +114,7 @@ TEST_CASE("consolidation: the local rule is exact per pair and converges toward 
   // toward the original loop's drive W_hh^0 r + W_Ch^0 c on the pairs of the current dynamics. The local
   // rule is not a least-squares fit over several pairs (9 pairs, N = 6 here): it gets part of the way,
   // least squares further.
-  const Batch<double> batch = sleep_batch(3, 4, 12);
+  const Batch<double> batch = sleep_batch(3, 5, 12);
   const auto consolidate = [&batch](ConsolidationRule rule, double& start, double& end) {
     Model<double> model = sleep_model(11);
     const Eigen::MatrixXd w_hh0 = w_hh_of(model), w_ch0 = w_ch_of(model);
@@ -139,6 +139,48 @@ TEST_CASE("consolidation: the local rule is exact per pair and converges toward 
   CHECK(local_start == ls_start);
   CHECK(local_end < 0.7 * local_start);
   CHECK(ls_end < local_end);
+}
+
+TEST_CASE("consolidation: the last step's cerebellar input is not paired, as in the reference", "[loop][consolidation]") {
+  // The reference pairs c_{t-1} with f(h_{t-2}) at its steps t = 2..L-1, so c_{L-1} never enters the fit:
+  // trials that differ only in their last input (which reaches c_{L-1} through the input pons here) give the
+  // same fit, and the local rule's rho is (L - 2) / 1.5 (the reference's 13 / 1.5 for L = 15).
+  const Batch<double> batch = sleep_batch(3, 5, 21);
+  Batch<double> other = batch;
+  other.inputs.rightCols(batch.size).array() += 1.0;
+  for (const ConsolidationRule rule : {ConsolidationRule::least_squares, ConsolidationRule::local}) {
+    ConsolidationConfig config;
+    config.rule = rule;
+    Model<double> a = sleep_model(22), b = sleep_model(22);
+    const Eigen::MatrixXd before = w_hh_of(a);
+    Consolidation<double> sleep_a(a, config), sleep_b(b, config);
+    CHECK(sleep_a.session(batch, LoopSettings{}).pairs == 3 * 3);
+    sleep_b.session(other, LoopSettings{});
+    CHECK(sleep_a.last_fit() == sleep_b.last_fit());
+    const double ratio = rule == ConsolidationRule::local ? 3.0 / 1.5 : 1.0;
+    CHECK((w_hh_of(a) - before - (config.rate / ratio) * sleep_a.last_fit()).norm() < 1e-12 * before.norm());
+  }
+}
+
+TEST_CASE("consolidation: the residual measures the share of the cerebellar drive the update misses", "[loop][consolidation]") {
+  // Least squares with fewer pairs than units fits exactly (residual 0); the local rule over many pairs of
+  // different drives does not, and its residual is ||(G / rho) r - u|| / ||u|| computed here from the fit.
+  Model<double> exact = sleep_model(31);
+  ConsolidationConfig config;
+  Consolidation<double> ls(exact, config);
+  CHECK(ls.session(sleep_batch(2, 4, 32), LoopSettings{}).residual < 1e-10);
+
+  Model<double> model = sleep_model(33);
+  const Batch<double> batch = sleep_batch(4, 6, 34);
+  Eigen::MatrixXd r, c;
+  pairs_of(model, batch, r, c);
+  const Eigen::MatrixXd u = w_ch_of(model) * c;
+  config.rule = ConsolidationRule::local;
+  Consolidation<double> local(model, config);
+  const double residual = local.session(batch, LoopSettings{}).residual;
+  const double expected = (local.last_fit() * r / (4.0 / 1.5) - u).norm() / u.norm();
+  CHECK(residual == Approx(expected).epsilon(1e-12));
+  CHECK(residual > 0.05);
 }
 
 TEST_CASE("consolidation: bad configurations are refused", "[loop][consolidation]") {

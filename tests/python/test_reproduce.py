@@ -61,9 +61,12 @@ def test_switching_shows_every_phase(quick):
 
 def test_consolidation_shows_both_rules_before_and_after(quick):
     text = (quick[0] / "loop-consolidation" / "loop-consolidation.md").read_text()
-    for rule in ("least squares", "local rule"):
-        assert f"| {rule} | cerebellum ablated |" in text and f"| {rule} | intact |" in text
-        assert f"| {rule} | 3 |" in text  # the last of the --quick run's 3 sessions
+    sections = text.split("### ")
+    assert [s.split("\n")[0] for s in sections[1:]] == ["delayed association", "line drawing"]
+    for section in sections[1:]:
+        for rule in ("least squares", "local rule"):
+            assert f"| {rule} | cerebellum ablated |" in section and f"| {rule} | intact |" in section
+            assert f"| {rule} | 3 |" in section  # the last of the --quick run's 3 sessions
 
 
 def fake_run(seed, **items):
@@ -104,6 +107,24 @@ def test_consolidation_analysis_numbers(build_dir):
     # end at 5x their error before.
     assert [ok for _, ok in outcome.checks][1::3] == [True, False]
     assert [ok for _, ok in outcome.checks][2::3] == [False, False]
+
+
+def test_consolidation_association_shows_accuracy(build_dir):
+    sys.path[:0] = [str(build_dir / "bindings"), str(ROOT / "scripts")]
+    from reproduce import consolidation_claim
+    # errors as recorded (1 - accuracy): ablated 0.5 -> 0.2 / 0.45, intact 0.0 -> 0.05 / 0.2.
+    runs = [fake_run(s, sleep_rule=rule, sleep_ablated_error=[0.5, 0.4, after], sleep_error=[0.0, 0.02, intact],
+                     sleep_cosine=[0.5, 0.9], sleep_fit_residual=[0.25, 0.75])
+            for rule, after, intact in (("least_squares", 0.2, 0.05), ("local", 0.45, 0.2)) for s in (1, 2)]
+    outcome = consolidation_claim.analysis({"association": runs}, None)
+    assert "### delayed association" in outcome.body and "### line drawing" not in outcome.body
+    assert "| least squares | cerebellum ablated | 0.5 ± 0 | 0.8 ± 0 |" in outcome.body
+    assert "| local rule | intact | 1 ± 0 | 0.8 ± 0 |" in outcome.body
+    assert "| least squares | 2 | 0.8 ± 0 | 0.95 ± 0 | 0.9 ± 0 | 0.75 ± 0 |" in outcome.body
+    # least squares: 0.8 is nearer the intact 1.0 than the ablated 0.5, intact 0.95 within 0.1 of 1.0;
+    # local: 0.55 stays near 0.5, intact 0.8 drops by more than 0.1.
+    assert [ok for _, ok in outcome.checks][1::3] == [True, False]
+    assert [ok for _, ok in outcome.checks][2::3] == [True, False]
 
 
 def test_a_second_run_reuses_every_finished_sweep(quick, build_dir):

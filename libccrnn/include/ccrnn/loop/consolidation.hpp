@@ -2,9 +2,10 @@
 // Consolidation ("sleep", FORWARD_MODEL.md section 6; docs/forward-model.md): the offline transfer of the
 // cerebellum's contribution to the cortex into the cortex's own recurrent weights, so that the cortex
 // performs without the cerebellum. A session runs the loop on a batch of task trials (inputs only: no
-// target is used, the cerebellum does not learn) and pairs, for every step s >= 1, the cortical output
-// r = f(u_{s-1}) that c_s reads with the drive u = W_Ch c_s that c_s gives the cortex (c_s as fed: after the
-// softmax for classification). It fits a matrix G with G r ~ u, then
+// target is used, the cerebellum does not learn) and pairs, for every step 1 <= s <= L - 2 (the reference's
+// t = 2..L-1 with s = t - 1: the last step's c_{L-1} is not paired), the cortical output r = f(u_{s-1}) that
+// c_s reads with the drive u = W_Ch c_s that c_s gives the cortex (c_s as fed: after the softmax for
+// classification). It fits a matrix G with G r ~ u, then
 //     W_hh += (rate / ratio) G,      W_Ch *= (1 - rate),
 // so the total drive W_hh r + W_Ch c is kept while the cerebellar part fades (by (1 - rate) per session).
 //   least squares: G = argmin sum ||G r - u||^2 over the session's pairs (minimum-norm solution);
@@ -34,6 +35,8 @@ struct SleepSessionStats {
   Index pairs = 0;      // (step, sample) pairs fitted (pairs whose cerebellar input is zero are skipped)
   double cosine = 0.0;  // mean over pairs of cos(W_hh^0 r + W_Ch^0 c, W_hh r): how much of the original total
                         // drive the recurrent weights alone give (W^0: the weights when consolidation began)
+  double residual = 0.0;  // ||(G / rho) r - u|| / ||u|| over the pairs: the share of the cerebellar drive u that
+                          // the session's W_hh update, per unit of rate, does not reproduce (0: all of it)
 };
 
 template <class S>

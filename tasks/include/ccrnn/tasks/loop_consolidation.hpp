@@ -19,7 +19,7 @@ struct SleepHooks {
 
 /// Runs config.sessions sessions (nothing when 0) with the task's trial settings and adds to the record:
 ///   arrays sleep_error, sleep_ablated_error, sleep_cerebellar_norm (sessions + 1 values: before any
-///   session, then after each), sleep_cosine (sessions values, measured during each session);
+///   session, then after each), sleep_cosine and sleep_fit_residual (sessions values, measured during each session);
 ///   scalars sleep_test_error, sleep_ablated_test_error (after the last session).
 void consolidate_run(Model<float>& model, const ConsolidationConfig& config, const LoopSettings& trial,
                      const SleepHooks& hooks, RunRecord& record);
