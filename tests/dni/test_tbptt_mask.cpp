@@ -13,13 +13,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "support/masked_batches.hpp"
 #include "support/random_matrices.hpp"
+#include "support/same_bits.hpp"
 #include "support/small_models.hpp"
 #include "support/windowed_objective.hpp"
 
@@ -27,12 +27,6 @@ using namespace ccrnn;
 using namespace ccrnn::testing;
 
 namespace {
-
-template <class S>
-bool same_bits(const Matrix<S>& a, const Matrix<S>& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), sizeof(S) * static_cast<size_t>(a.size())) == 0;
-}
 
 /// The columns of the samples other than `dropped` (a batch of B - 1 samples in the same column order).
 Matrix<double> without_sample(const Matrix<double>& m, Index batch, Index dropped) {

@@ -16,7 +16,6 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "support/error_of.hpp"
+#include "support/same_bits.hpp"
 #include "support/scratch_dir.hpp"
 #include "tasks/caption_test_support.hpp"
 
@@ -67,11 +67,7 @@ bool timing(const std::string& scalar) {
   return scalar.find("seconds") != std::string::npos || scalar.find("per_second") != std::string::npos;
 }
 
-/// Bit for bit (NaN included: recording curves hold NaN in epochs without a value).
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
+using ccrnn::testing::same_bits;
 
 bool same_bits(const ResultArray& a, const ResultArray& b) {
   if (a.shape != b.shape || a.values.index() != b.values.index()) return false;
