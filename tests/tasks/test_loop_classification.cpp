@@ -15,6 +15,7 @@
 
 #include "support/scratch_dir.hpp"
 #include "support/stored_runs.hpp"
+#include "support/setting_message.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -96,14 +97,7 @@ TEST_CASE("last_step_error: the fraction of wrong argmaxes at the last step", "[
 TEST_CASE("evidence and association: bad settings are refused with the option's name", "[tasks][loop]") {
   const auto message = [](const std::string& task_name, const std::string& name, const std::string& value,
                           ModelKind kind = ModelKind::ccrnn) {
-    auto task = make_task(task_name);
-    try {
-      if (!name.empty()) task->settings().assign(name, value);
-      task->prepare({kind});
-    } catch (const SettingError& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
+    return testing::setting_message(task_name, name, value, kind);
   };
   for (const char* name : {"evidence", "association"}) {
     INFO(name);

@@ -10,6 +10,8 @@
 #include <set>
 #include <string>
 
+#include "support/setting_message.hpp"
+
 using namespace ccrnn;
 using namespace ccrnn::tasks;
 
@@ -83,14 +85,7 @@ TEST_CASE("loop digit drawing: N digits are N conditions drawn uniformly; bad co
 
 TEST_CASE("loop digit drawing: the task's defaults, settings checks and a short run", "[tasks][loop]") {
   const auto message = [](const std::string& name, const std::string& value) {
-    auto task = make_task("loopdigits");
-    try {
-      task->settings().assign(name, value);
-      task->prepare({ModelKind::ccrnn});
-    } catch (const SettingError& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
+    return testing::setting_message("loopdigits", name, value);
   };
   CHECK(message("digits", "11").find("--digits") != std::string::npos);
   CHECK(message("digits", "1").find("--digits") != std::string::npos);

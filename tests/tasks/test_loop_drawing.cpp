@@ -14,6 +14,7 @@
 #include "support/scratch_dir.hpp"
 #include "support/small_loop_drawing.hpp"
 #include "support/stored_runs.hpp"
+#include "support/setting_message.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -75,14 +76,7 @@ TEST_CASE("loop line drawing: crnn is the loop silenced, ccrnn learns through it
 
 TEST_CASE("loop line drawing: bad settings are refused with the option's name", "[tasks][loop]") {
   const auto message = [](const std::string& name, const std::string& value, ModelKind kind = ModelKind::ccrnn) {
-    auto task = make_task("loopdraw");
-    try {
-      if (!name.empty()) task->settings().assign(name, value);
-      task->prepare({kind});
-    } catch (const SettingError& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
+    return testing::setting_message("loopdraw", name, value, kind);
   };
   CHECK(message("", "", ModelKind::bptt).find("--model bptt") != std::string::npos);
   CHECK(message("tau", "20").find("--tau") != std::string::npos);

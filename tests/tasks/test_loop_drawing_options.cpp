@@ -11,6 +11,7 @@
 #include <string>
 
 #include "support/small_loop_drawing.hpp"
+#include "support/setting_message.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -122,14 +123,7 @@ TEST_CASE("loop line drawing: the readout-feedback control and cortical-unit abl
 
 TEST_CASE("loop line drawing: bad feature settings are refused with the option's name", "[tasks][loop]") {
   const auto message = [](const std::string& name, const std::string& value) {
-    auto task = make_task("loopdraw");
-    try {
-      task->settings().assign(name, value);
-      task->prepare({ModelKind::ccrnn});
-    } catch (const SettingError& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
+    return testing::setting_message("loopdraw", name, value);
   };
   CHECK(message("sleep-rate", "0").find("--sleep-rate") != std::string::npos);
   CHECK(message("sleep-sessions", "-1").find("--sleep-sessions") != std::string::npos);
