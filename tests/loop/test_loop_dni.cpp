@@ -278,31 +278,21 @@ TEST_CASE("loop dni: the trainer steps the DNI in its own group; the windowed ru
 
 TEST_CASE("loop dni: the task settings refuse the windowed rules and the DNI's options where they mean nothing",
           "[loop][dni]") {
-  const auto message = [](const std::string& task, const std::vector<std::pair<std::string, std::string>>& given) {
-    auto t = tasks::make_task(task);
-    try {
-      for (const auto& [name, value] : given) t->settings().assign(name, value);
-      t->prepare({tasks::ModelKind::ccrnn});
-    } catch (const tasks::SettingError& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
-  };
   for (const char* task : {"loopdraw", "association", "evidence", "loopdigits"}) {
     INFO(task);
-    CHECK_THAT(message(task, {{"cortical_plasticity", "fixed"}, {"cortical_rule", "dni"}}),
+    CHECK_THAT(setting_message(task, {{"cortical_plasticity", "fixed"}, {"cortical_rule", "dni"}}),
                Catch::Contains("--cortical-rule dni trains the cortex, but --cortical-plasticity is fixed"));
-    CHECK_THAT(message(task, {{"cortical_plasticity", "fixed"}, {"cortical_rule", "tbptt"}}),
+    CHECK_THAT(setting_message(task, {{"cortical_plasticity", "fixed"}, {"cortical_rule", "tbptt"}}),
                Catch::Contains("--cortical-rule tbptt trains the cortex"));
-    CHECK_THAT(message(task, {{"cortical_plasticity", "all"}, {"sg_scale", "0.5"}}),
+    CHECK_THAT(setting_message(task, {{"cortical_plasticity", "all"}, {"sg_scale", "0.5"}}),
                Catch::Contains("--sg-scale configures the DNI cerebellum, which only --cortical-rule dni has (got bptt)"));
-    CHECK_THAT(message(task, {{"cortical_plasticity", "all"}, {"cortical_rule", "tbptt"}, {"dni_hidden", "10"}}),
+    CHECK_THAT(setting_message(task, {{"cortical_plasticity", "all"}, {"cortical_rule", "tbptt"}, {"dni_hidden", "10"}}),
                Catch::Contains("--dni-hidden configures the DNI cerebellum"));
-    CHECK_THAT(message(task, {{"cortical_plasticity", "all"}, {"cortical_rule", "dni"}, {"dni_hidden", "0"}}),
+    CHECK_THAT(setting_message(task, {{"cortical_plasticity", "all"}, {"cortical_rule", "dni"}, {"dni_hidden", "0"}}),
                Catch::Contains("dni-hidden"));
-    CHECK_THAT(message(task, {{"cortical_plasticity", "all"}, {"cortical_rule", "dni"}, {"dni_fibres", "1000"}}),
+    CHECK_THAT(setting_message(task, {{"cortical_plasticity", "all"}, {"cortical_rule", "dni"}, {"dni_fibres", "1000"}}),
                Catch::Contains("--dni-fibres 1000 exceeds the cortical state size"));
-    CHECK(message(task, {{"cortical_plasticity", "all"}, {"cortical_rule", "dni"}, {"T", "2"}, {"sg_scale", "0.5"},
+    CHECK(setting_message(task, {{"cortical_plasticity", "all"}, {"cortical_rule", "dni"}, {"T", "2"}, {"sg_scale", "0.5"},
                          {"dni_hidden", "10"}, {"lr_dni", "1e-4"}}) == "accepted");
   }
   // The run configuration has the DNI exactly with the rule dni, for both model kinds.
