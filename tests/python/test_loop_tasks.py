@@ -100,7 +100,7 @@ def test_dni_rule_from_python_command_line_sweep_and_checkpoint(train, sweep, tm
     with pytest.raises(Exception, match="cortical-plasticity is fixed"):
         ccrnn.run("loopdraw", model="ccrnn", seed=2, cortical_rule="dni", **SMALL)
 
-    small = ["--task", "loopdraw", "--epochs", "2", "--train-size", "40", "--val-size", "10", "--test-size", "20",
+    small = ["--task", "loopdraw", "--train-size", "40", "--val-size", "10", "--test-size", "20",
              "--cerebellum-hidden", "30", "--hidden", "12", "--cortical-plasticity", "all", "--T", "3"]
 
     def run(exe, *args, cwd=tmp_path):
@@ -108,8 +108,8 @@ def test_dni_rule_from_python_command_line_sweep_and_checkpoint(train, sweep, tm
         assert r.returncode == 0, r.stderr
         return r.stdout + r.stderr
 
-    run(train, *small, "--cortical-rule", "dni", "--seeds", "2", "--model", "ccrnn", "--out", "one.h5")
-    run(sweep, *small, "--grid", "cortical-rule=tbptt,dni", "--seeds", "2", "--model", "ccrnn", "--out", "sweep.h5")
+    run(train, *small, "--cortical-rule", "dni", "--seeds", "2", "--model", "ccrnn", "--epochs", "2", "--out", "one.h5")
+    run(sweep, *small, "--grid", "cortical-rule=tbptt,dni", "--grid", "model=ccrnn", "--seeds", "2", "--epochs", "2", "--out", "sweep.h5")
     straight, resumed = tmp_path / "straight", tmp_path / "resumed"
     straight.mkdir(), resumed.mkdir()
     same = [*small, "--cortical-rule", "dni", "--seeds", "2", "--model", "ccrnn", "--checkpoint-every", "1",
