@@ -36,7 +36,7 @@ struct LoopTrainerConfig {
   double lr_cortex = 0.0, lr_readout = 0.0;
   double lr_dni = 0.0;                 // the DNI cerebellum's (cortical rule dni), its own group; 0: the optimizer's lr
   LoopSettings trial;                  // loss, ablation during training (normally none), final learning,
-                                       // the cortical rule (bptt or eprop)
+                                       // the cortical rule (bptt, eprop, tbptt or dni)
 };
 
 template <class S>
