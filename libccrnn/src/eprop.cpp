@@ -8,14 +8,6 @@
 
 namespace ccrnn {
 
-CorticalRule parse_cortical_rule(const std::string& name) {
-  if (name == "bptt") return CorticalRule::bptt;
-  if (name == "eprop") return CorticalRule::eprop;
-  throw std::invalid_argument("unknown cortical rule '" + name + "' (expected bptt or eprop)");
-}
-
-const char* to_string(CorticalRule rule) { return rule == CorticalRule::bptt ? "bptt" : "eprop"; }
-
 namespace {
 
 /// out_t = alpha out_{t-1} + in_t over the steps of B columns each, from out_{-1} = 0.

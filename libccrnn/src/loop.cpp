@@ -24,7 +24,8 @@ const char* to_string(LoopFeedback feedback) { return feedback == LoopFeedback::
   template void inferior_olive(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);      \
   template double cerebellar_loss(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);   \
   template LoopStats accumulate_loop_gradients(Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&, \
-                                               bool, bool);
+                                               bool, bool);                                               \
+  template double accumulate_windowed_gradients(Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);
 CCRNN_INSTANTIATE_LOOP(float)
 CCRNN_INSTANTIATE_LOOP(double)
 #undef CCRNN_INSTANTIATE_LOOP

@@ -31,15 +31,23 @@ LoopTrainer<S>::LoopTrainer(Model<S>& model, const TrainerConfig& config, const 
   if (loop.cortex != CorticalPlasticity::fixed && loop.trial.cortical_rule == CorticalRule::eprop &&
       (model.cortex.cell() != CellType::leaky_tanh || model.cortex.num_layers() != 1))
     throw std::invalid_argument("loop trainer: e-prop needs a one-layer leaky_tanh cortex");
-  if (!(loop.lr_cortex >= 0 && loop.lr_readout >= 0 && config.lr_cerebellum >= 0))
+  if (windowed(loop.trial.cortical_rule) && loop.cortex == CorticalPlasticity::fixed)
+    throw std::invalid_argument(std::string("loop trainer: the cortical rule ") + to_string(loop.trial.cortical_rule) +
+                                " needs a plastic cortex (input or all)");
+  if ((loop.trial.cortical_rule == CorticalRule::dni) != model.cerebellum.has_value())
+    throw std::invalid_argument(model.cerebellum ? "loop trainer: the model's DNI cerebellum needs the cortical rule dni"
+                                                 : "loop trainer: the cortical rule dni needs a model with a DNI cerebellum");
+  if (!(loop.lr_cortex >= 0 && loop.lr_readout >= 0 && config.lr_cerebellum >= 0 && loop.lr_dni >= 0))
     throw std::invalid_argument("loop trainer: group learning rates must be >= 0 (0 = the optimizer's)");
-  for (int g = 0; g < groups; ++g) optimizers_.emplace_back(group_config(static_cast<Group>(g)), model.params.size());
+  // The DNI's group only with a DNI: a loop run without it keeps its three groups (and checkpoints).
+  const int used_groups = model.cerebellum ? groups : dni;
+  for (int g = 0; g < used_groups; ++g) optimizers_.emplace_back(group_config(static_cast<Group>(g)), model.params.size());
   set_epoch(1);
 }
 
 template <class S>
 OptimizerConfig LoopTrainer<S>::group_config(Group g) const {
-  const double lr = g == readout ? loop_.lr_readout : g == cortex ? loop_.lr_cortex : config_.lr_cerebellum;
+  const double lr = g == readout ? loop_.lr_readout : g == cortex ? loop_.lr_cortex : g == dni ? loop_.lr_dni : config_.lr_cerebellum;
   return group_optimizer_config(config_.optimizer, lr);
 }
 
@@ -55,6 +63,7 @@ void LoopTrainer<S>::set_epoch(int epoch) {
            : reached(config_.io_lesion_epoch) ? CerebellumState::frozen
                                               : CerebellumState::active;
   trial_ = loop_.trial;
+  trial_.windows = config_.tbptt;
   if (state_ == CerebellumState::lesioned) trial_.ablate_from = 0;
 
   const ParamSet<S>& p = model_.params;
@@ -69,6 +78,7 @@ void LoopTrainer<S>::set_epoch(int epoch) {
     const Index first = loop_.mossy_fibre_plasticity ? all.begin : p.range(network.first_parameter(), network.end_of_mossy_fibres()).end;
     group_ranges_[cerebellum].push_back(Range{first, all.end});
   }
+  if (model_.cerebellum) group_ranges_[dni].push_back(model_.cerebellum_range());
   trainable_.clear();
   for (const auto& ranges : group_ranges_) trainable_.insert(trainable_.end(), ranges.begin(), ranges.end());
 }
@@ -81,7 +91,7 @@ BatchStats LoopTrainer<S>::train_batch(const Batch<S>& batch) {
   if (config_.clip > 0) clip_global_norm(model_.params.grads(), trainable_, config_.clip);
   // Every group steps every batch (its step count is the batches since it began, as in PyTorch while all
   // groups learn); updates are element-wise, so splitting into groups leaves the numbers unchanged.
-  for (int g = 0; g < groups; ++g) optimizers_[static_cast<std::size_t>(g)].step(model_.params.values(), model_.params.grads(), group_ranges_[static_cast<std::size_t>(g)]);
+  for (std::size_t g = 0; g < optimizers_.size(); ++g) optimizers_[g].step(model_.params.values(), model_.params.grads(), group_ranges_[g]);
   model_.params.zero_grad();
   BatchStats stats;
   stats.task_loss = loop.task_loss;

@@ -5,6 +5,9 @@
 namespace ccrnn {
 #define CCRNN_INSTANTIATE_TBPTT(S)                                                                          \
   template void begin_batch(const Model<S>&, const Batch<S>&, const TbpttSettings&, TbpttWorkspace<S>&);    \
+  template void size_workspace(const Model<S>&, Index, Index, const TbpttSettings&, TbpttWorkspace<S>&);    \
+  template BatchStats backward_windows(Model<S>&, const Batch<S>&, const ConstBlockRef<S>&,                 \
+                                       const TbpttSettings&, TbpttWorkspace<S>&, Index, Index);             \
   template BatchStats accumulate_windows(Model<S>&, const Batch<S>&, const TbpttSettings&,                  \
                                          TbpttWorkspace<S>&, Index, Index);                                 \
   template BatchStats accumulate_batch_gradients(Model<S>&, const Batch<S>&, const TbpttSettings&,          \

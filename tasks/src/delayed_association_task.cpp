@@ -48,7 +48,7 @@ class DelayedAssociationTask final : public LoopTask {
   }
 
   ExperimentConfig run_config(std::optional<ModelKind> kind) const override {
-    ExperimentConfig c = loop_run_config(config_, kind);
+    ExperimentConfig c = loop_run_config(config_, config_.loop, kind);
     c.model.input_size = DelayedAssociation::cue_bits;
     c.model.output_size = DelayedAssociation::cues;
     c.trainer.tbptt.loss = LossKind::cross_entropy;

@@ -51,7 +51,7 @@ class EvidenceAccumulationTask final : public LoopTask {
   }
 
   ExperimentConfig run_config(std::optional<ModelKind> kind) const override {
-    ExperimentConfig c = loop_run_config(config_, kind);
+    ExperimentConfig c = loop_run_config(config_, config_.loop, kind);
     c.model.input_size = config_.task.channels;
     c.model.output_size = config_.task.channels + 1;
     c.trainer.tbptt.loss = LossKind::cross_entropy;

@@ -88,11 +88,15 @@ void bind_model_settings(Settings& s, ExperimentConfig& c) {
   s.add("cerebellum_hidden", &c.model.cerebellar.hidden_size, "granule units M per cerebellar layer");
   s.add("cerebellum_layers", &c.model.cerebellar.layers, "cerebellar hidden (granule) layers k");
   s.add("fibres", &c.model.cerebellar.fibres, "mossy fibres (inputs) per granule unit; 0 = dense");
+  bind_synthetic_gradient_settings(s, c);
+  s.cerebellar(false);
+}
+
+void bind_synthetic_gradient_settings(Settings& s, ExperimentConfig& c) {
   s.add("sg_scale", &c.trainer.tbptt.sg_scale, "scale gamma of the injected synthetic gradient");
   s.add_negated("no_final_injection", &c.trainer.tbptt.final_injection,
                 "no synthetic gradient at the end of the last window (the reference injects there too; see "
                 "docs/algorithm-notes.md)");
-  s.cerebellar(false);
 }
 
 void bind_training_settings(Settings& s, ExperimentConfig& c, const SharedSettings& offer) {

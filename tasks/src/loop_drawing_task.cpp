@@ -227,7 +227,7 @@ class LoopDrawingTask final : public LoopTask {
   }
 
   ExperimentConfig run_config(std::optional<ModelKind> kind) const override {
-    ExperimentConfig c = loop_run_config(config_, kind);
+    ExperimentConfig c = loop_run_config(config_, config_.loop, kind);
     c.model.input_size = LoopDrawing::cue_bits;
     c.model.output_size = 2;
     c.trainer.tbptt.loss = LossKind::mse;

@@ -29,8 +29,13 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
                "(every cortical weight)");
   s.add_choice("cortical_rule", &loop.training.trial.cortical_rule, parse_cortical_rule,
                [](CorticalRule r) { return to_string(r); },
-               "how a plastic cortex learns: bptt (through the whole trial) or eprop (Bellec et al. 2020: "
-               "eligibility traces, learning signal through the readout; the reference's rule; one leaky_tanh layer)");
+               "how a plastic cortex learns: bptt (through the whole trial), eprop (Bellec et al. 2020: "
+               "eligibility traces, learning signal through the readout; the reference's rule; one leaky_tanh layer), "
+               "tbptt (truncated BPTT, windows of --T steps) or dni (tbptt with the DNI cerebellum's synthetic "
+               "gradients, as the DNI tasks' ccrnn: the DNI and the forward cerebellum together)");
+  s.add("T", &c.trainer.tbptt.truncation,
+        "truncation window of --cortical-rule tbptt and dni: gradients flow back at most T steps (bptt and eprop "
+        "ignore it)");
   s.add("ablate_from", &loop.ablate_from, "evaluations also report the model with the cerebellar output zero from this step on");
   s.add("ablate_units", &loop.ablate_units,
         "evaluations also report the model with f(u) of the first k cortical units zero at every step (the "
@@ -71,12 +76,46 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
   s.add("sleep_ratio", &loop.sleep.ratio,
         "rho; 0 = the reference's: 1 for least_squares, paired steps per trial / 1.5 for local");
   s.cerebellar(false);
+  s.section("The DNI cerebellum of --cortical-rule dni (ALGORITHM.md section 4)");
+  bind_synthetic_gradient_settings(s, c);
+  s.add("dni_hidden", &c.model.cerebellar.hidden_size, "granule units M per layer of the DNI cerebellum");
+  s.add("dni_layers", &c.model.cerebellar.layers, "granule layers k of the DNI cerebellum");
+  s.add("dni_fibres", &c.model.cerebellar.fibres, "mossy fibres (cortical state inputs) per granule unit of the DNI; 0 = dense");
+  s.add("lr_dni", &loop.training.lr_dni, "learning rate of the DNI cerebellum, its own optimizer state; 0 = --lr");
 }
+
+namespace {
+
+/// The windowed cortical rules' settings (tbptt, dni) and the DNI cerebellum's: refused where they mean nothing.
+void validate_windowed_rule(const Settings& s, const ExperimentConfig& c, const LoopTaskSettings& loop) {
+  const CorticalRule rule = loop.training.trial.cortical_rule;
+  if (windowed(rule) && loop.training.cortex == CorticalPlasticity::fixed)
+    throw SettingError(std::string("--cortical-rule ") + to_string(rule) +
+                       " trains the cortex, but --cortical-plasticity is fixed: give --cortical-plasticity input or all");
+  if (rule != CorticalRule::dni)
+    for (const char* name : {"sg_scale", "no_final_injection", "dni_hidden", "dni_layers", "dni_fibres", "lr_dni"})
+      if (s.given(name))
+        throw SettingError(s.find(name)->option() + " configures the DNI cerebellum, which only --cortical-rule dni has (got " +
+                           to_string(rule) + ")");
+  const CerebellumConfig& dni = c.model.cerebellar;
+  require_at_least("dni_hidden", static_cast<double>(dni.hidden_size), 1);
+  require_at_least("dni_layers", static_cast<double>(dni.layers), 0);
+  require_at_least("dni_fibres", static_cast<double>(dni.fibres), 0);
+  require_at_least("lr_dni", loop.training.lr_dni, 0);
+  if (dni.layers == 0 && dni.fibres > 0) throw SettingError("--dni-fibres needs a granule layer: --dni-layers 0 is a linear DNI");
+  const Index state_size = state_blocks(c.model.cell) * c.model.hidden_size * c.model.layers;
+  if (dni.fibres > state_size)
+    throw SettingError("--dni-fibres " + std::to_string(dni.fibres) + " exceeds the cortical state size (" +
+                       std::to_string(state_size) + " inputs to each granule unit)");
+}
+
+}  // namespace
 
 void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const LoopTaskSettings& loop,
                             const std::vector<ModelKind>& models, Index length) {
   if (std::find(models.begin(), models.end(), ModelKind::bptt) != models.end())
     throw SettingError("--model bptt does not apply to the loop (crnn = no cerebellar feedback, ccrnn = the loop)");
+  validate_windowed_rule(s, c, loop);
   validate_experiment(s, c, models);
   const ForwardCerebellumConfig& f = c.model.forward;
   if (!(c.model.leak >= 0 && c.model.leak < 1)) throw SettingError("--leak must be in [0, 1)");
@@ -117,8 +156,8 @@ void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const 
   if (f.temporal_basis && c.trainer.tbptt.loss != LossKind::mse) throw SettingError("--temporal-basis needs a regression task");
 }
 
-ExperimentConfig loop_run_config(ExperimentConfig config, std::optional<ModelKind> kind) {
-  config.model.cerebellum = false;
+ExperimentConfig loop_run_config(ExperimentConfig config, const LoopTaskSettings& loop, std::optional<ModelKind> kind) {
+  config.model.cerebellum = loop.training.trial.cortical_rule == CorticalRule::dni;
   config.model.forward.enabled = true;
   if (kind == ModelKind::crnn) config.trainer.lesion_epoch = 1;
   return config;

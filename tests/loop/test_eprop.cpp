@@ -206,5 +206,5 @@ TEST_CASE("e-prop: a cortex that is not one leaky_tanh layer is refused by the t
   model.initialise(1);
   CHECK_NOTHROW(LoopTrainer<double>(model, TrainerConfig{}, lc));
   CHECK(parse_cortical_rule("eprop") == CorticalRule::eprop);
-  CHECK_THROWS_WITH(parse_cortical_rule("rtrl"), Catch::Contains("bptt or eprop"));
+  CHECK_THROWS_WITH(parse_cortical_rule("rtrl"), Catch::Contains("bptt, eprop, tbptt or dni"));
 }

@@ -82,3 +82,46 @@ def test_eprop_from_python_command_line_config_and_sweep(train, sweep, tmp_path)
                                       runs[("eprop", model)]["weights/final/cortex.weight_ih_l0"][()])
         # The Python run of seed 2 is the command line's.
         assert np.array_equal(eprop["curves"]["train_error"], one["ccrnn/seed_2/train_error"][()])
+
+
+def test_dni_rule_from_python_command_line_sweep_and_checkpoint(train, sweep, tmp_path):
+    """--cortical-rule dni (the DNI and the forward cerebellum in one model) reaches the run from every entry
+    point, its DNI is stored with the weights, and a run resumed from a checkpoint (the DNI's optimizer group
+    included) equals an uninterrupted one."""
+    import ccrnn
+    import h5py
+    plastic = dict(SMALL, cortical_plasticity="all", T=3)
+    dni = ccrnn.run("loopdraw", model="ccrnn", seed=2, cortical_rule="dni", dni_hidden=20, **plastic)
+    tbptt = ccrnn.run("loopdraw", model="ccrnn", seed=2, cortical_rule="tbptt", **plastic)
+    weights = dni["weights"]["final"]
+    assert np.asarray(weights["cerebellum.layers.0.weight"]).shape == (20, 24)  # the leaky state [f(u); u]
+    assert "cerebellum.layers.0.weight" not in tbptt["weights"]["final"]
+    assert not np.array_equal(weights["cortex.weight_hh_l0"], tbptt["weights"]["final"]["cortex.weight_hh_l0"])
+    with pytest.raises(Exception, match="cortical-plasticity is fixed"):
+        ccrnn.run("loopdraw", model="ccrnn", seed=2, cortical_rule="dni", **SMALL)
+
+    small = ["--task", "loopdraw", "--train-size", "40", "--val-size", "10", "--test-size", "20",
+             "--cerebellum-hidden", "30", "--hidden", "12", "--cortical-plasticity", "all", "--T", "3"]
+
+    def run(exe, *args, cwd=tmp_path):
+        r = subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd)
+        assert r.returncode == 0, r.stderr
+        return r.stdout + r.stderr
+
+    run(train, *small, "--cortical-rule", "dni", "--seeds", "2", "--model", "ccrnn", "--epochs", "2", "--out", "one.h5")
+    run(sweep, *small, "--grid", "cortical-rule=tbptt,dni", "--grid", "model=ccrnn", "--seeds", "2", "--epochs", "2", "--out", "sweep.h5")
+    straight, resumed = tmp_path / "straight", tmp_path / "resumed"
+    straight.mkdir(), resumed.mkdir()
+    same = [*small, "--cortical-rule", "dni", "--seeds", "2", "--model", "ccrnn", "--checkpoint-every", "1",
+            "--keep-checkpoints", "--overwrite", "--out", "run.h5"]
+    run(train, *same, "--epochs", "3", cwd=straight)
+    run(train, *same, "--epochs", "1", cwd=resumed)
+    assert "resum" in run(train, *same, "--epochs", "3", cwd=resumed).lower()
+    assert_same_file(straight / "run.h5", resumed / "run.h5")
+    with h5py.File(tmp_path / "one.h5") as one, h5py.File(tmp_path / "sweep.h5") as swept:
+        assert one.attrs["cortical_rule"] == "dni" and one.attrs["T"] == 3 and one.attrs["sg_scale"] == 0.1
+        runs = {g.attrs["cortical_rule"]: g for g in swept["runs"].values()}
+        assert set(runs) == {"tbptt", "dni"}
+        for name in ("train_error", "val_error", "weights/final/cortex.weight_hh_l0", "weights/final/cerebellum.layers.2.weight"):
+            assert np.array_equal(one[f"ccrnn/seed_2/{name}"][()], runs["dni"][name][()]), name
+        assert not np.array_equal(runs["dni"]["train_error"][()], runs["tbptt"]["train_error"][()])

@@ -62,6 +62,12 @@ template <class S>
 void begin_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings,
                  TbpttWorkspace<S>& ws);
 
+/// begin_batch without checking the batch against the cortex's inputs: for a caller whose cortex reads
+/// other inputs than batch.inputs (the loop's [x_t; c_t], loop/loop.hpp).
+template <class S>
+void size_workspace(const Model<S>& model, Index batch_size, Index length, const TbpttSettings& settings,
+                    TbpttWorkspace<S>& ws);
+
 /// Forward and backward over windows [w_begin, w_end), adding parameter gradients to model.params.grads().
 /// Windows must be processed in order (the state at boundary w_begin must already be computed).
 /// Reads only the segment's columns of batch.inputs, so a caller may fill them just before this call.
@@ -70,6 +76,13 @@ void begin_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettin
 template <class S>
 BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings,
                               TbpttWorkspace<S>& ws, Index w_begin, Index w_end);
+
+/// accumulate_windows after its forward pass: the windows' losses, the cerebellum, the backward passes and
+/// the parameter gradients, for windows whose cortex trace (ws.cortex) and readout (ws.outputs) are already
+/// computed. inputs: what the cortex read (batch.inputs for accumulate_windows).
+template <class S>
+BatchStats backward_windows(Model<S>& model, const Batch<S>& batch, const ConstBlockRef<S>& inputs,
+                            const TbpttSettings& settings, TbpttWorkspace<S>& ws, Index w_begin, Index w_end);
 
 /// begin_batch + all windows as one segment + the training error: the gradients of one batch.
 template <class S>
@@ -82,8 +95,11 @@ void predict(const Model<S>& model, const Batch<S>& batch, TbpttWorkspace<S>& ws
 
 #define CCRNN_DECLARE_TBPTT(S)                                                                                  \
   extern template void begin_batch(const Model<S>&, const Batch<S>&, const TbpttSettings&, TbpttWorkspace<S>&); \
+  extern template void size_workspace(const Model<S>&, Index, Index, const TbpttSettings&, TbpttWorkspace<S>&);  \
   extern template BatchStats accumulate_windows(Model<S>&, const Batch<S>&, const TbpttSettings&,               \
                                                 TbpttWorkspace<S>&, Index, Index);                              \
+  extern template BatchStats backward_windows(Model<S>&, const Batch<S>&, const ConstBlockRef<S>&,              \
+                                              const TbpttSettings&, TbpttWorkspace<S>&, Index, Index);          \
   extern template BatchStats accumulate_batch_gradients(Model<S>&, const Batch<S>&, const TbpttSettings&,       \
                                                         TbpttWorkspace<S>&);                                    \
   extern template void predict(const Model<S>&, const Batch<S>&, TbpttWorkspace<S>&);

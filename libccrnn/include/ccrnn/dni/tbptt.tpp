@@ -21,10 +21,16 @@ inline CrossEntropyPath cross_entropy_path(const TbpttSettings& settings) {
 template <class S>
 void begin_batch(const Model<S>& model, const Batch<S>& batch, const TbpttSettings& settings, TbpttWorkspace<S>& ws) {
   validate_batch(batch, model.cortex.input_size(), model.readout.output_size(), settings.loss);
+  size_workspace(model, batch.size, batch.length, settings, ws);
+}
+
+template <class S>
+void size_workspace(const Model<S>& model, Index batch_size, Index length, const TbpttSettings& settings,
+                    TbpttWorkspace<S>& ws) {
   if (settings.truncation < 1) throw std::invalid_argument("batch: truncation length T must be >= 1");
-  const Index b = batch.size, cols = b * batch.length, state = model.state_size();
-  ws.windows = window_count(batch.length, settings.truncation);
-  model.cortex.prepare(ws.cortex, b, batch.length);
+  const Index b = batch_size, cols = b * length, state = model.state_size();
+  ws.windows = window_count(length, settings.truncation);
+  model.cortex.prepare(ws.cortex, b, length);
   ensure_shape(ws.outputs, model.readout.output_size(), cols);
   ensure_shape(ws.output_grads, model.readout.output_size(), cols);
   ensure_shape(ws.hidden_grads, model.cortex.hidden_size(), cols);
@@ -41,14 +47,23 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
   const Index b = batch.size, length = batch.length, trunc = settings.truncation;
   const Index t_begin = w_begin * trunc, t_end = std::min(w_end * trunc, length);
   const Index segment_cols = (t_end - t_begin) * b;
-  auto& params = model.params;
-  BatchStats stats;
 
   // 1. Cortex and readout forward over the whole segment.
-  model.cortex.forward(params, batch.inputs, ws.cortex, t_begin, t_end);
-  const ConstBlockRef<S> hidden = model.cortex.outputs(ws.cortex);
-  model.readout.forward(params, hidden.middleCols(t_begin * b, segment_cols),
+  model.cortex.forward(model.params, batch.inputs, ws.cortex, t_begin, t_end);
+  model.readout.forward(model.params, model.cortex.outputs(ws.cortex).middleCols(t_begin * b, segment_cols),
                         ws.outputs.middleCols(t_begin * b, segment_cols));
+  return backward_windows<S>(model, batch, batch.inputs, settings, ws, w_begin, w_end);
+}
+
+template <class S>
+BatchStats backward_windows(Model<S>& model, const Batch<S>& batch, const ConstBlockRef<S>& inputs,
+                            const TbpttSettings& settings, TbpttWorkspace<S>& ws, Index w_begin, Index w_end) {
+  const Index b = batch.size, length = batch.length, trunc = settings.truncation;
+  const Index t_begin = w_begin * trunc, t_end = std::min(w_end * trunc, length);
+  const Index segment_cols = (t_end - t_begin) * b;
+  auto& params = model.params;
+  const ConstBlockRef<S> hidden = model.cortex.outputs(ws.cortex);
+  BatchStats stats;
 
   // 2. Task losses and their gradients w.r.t. the readout, then w.r.t. the top layer's outputs.
   for (Index w = w_begin; w < w_end; ++w) {
@@ -88,7 +103,7 @@ BatchStats accumulate_windows(Model<S>& model, const Batch<S>& batch, const Tbpt
   // 5. Parameter gradients of cortex and readout: one wide product per weight for each run of windows
   //    whose backward pass ran (the whole segment unless a cRNN skipped windows without feedback; their
   //    columns are zero, and skipping them is most of the work when only the last step is supervised).
-  for (const auto& [t0, t1] : backward_steps) model.cortex.accumulate_gradients(params, batch.inputs, ws.cortex, t0, t1);
+  for (const auto& [t0, t1] : backward_steps) model.cortex.accumulate_gradients(params, inputs, ws.cortex, t0, t1);
   model.readout.accumulate_gradients(params, hidden.middleCols(t_begin * b, segment_cols),
                                      ws.output_grads.middleCols(t_begin * b, segment_cols));
 

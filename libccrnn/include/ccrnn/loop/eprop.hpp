@@ -11,16 +11,12 @@
 // one wide product per weight over all steps. With W_hh = 0 the only recurrence is the leak and this is the
 // exact (BPTT) gradient.
 #include <ccrnn/cortex/cortex.hpp>
+#include <ccrnn/loop/cortical_rule.hpp>
 #include <ccrnn/core/param_set.hpp>
 
 #include <string>
 
 namespace ccrnn {
-
-/// How a plastic loop cortex computes its gradient: BPTT through the whole trial, or e-prop.
-enum class CorticalRule { bptt, eprop };
-CorticalRule parse_cortical_rule(const std::string& name);
-const char* to_string(CorticalRule rule);
 
 /// The filtered presynaptic activities of one trial (kept between trials only to reuse their memory).
 template <class S>

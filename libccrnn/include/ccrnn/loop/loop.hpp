@@ -3,11 +3,14 @@
 // pass interleaves cortex and forward cerebellum step by step (c_t reads f(h_{t-1}) and drives step t),
 // then everything that learns is computed for the whole trial at once:
 //   * the task loss and its gradient through the readout (and, if the cortex is plastic, by BPTT through
-//     the whole trial or by e-prop, loop/eprop.hpp; the cerebellar input columns are constants: no gradient
-//     crosses the loop);
+//     the whole trial, by e-prop, loop/eprop.hpp, or by truncated BPTT in windows of T steps with or without
+//     the DNI cerebellum's synthetic gradients, dni/tbptt.hpp; the cerebellar input columns are constants:
+//     no gradient crosses the loop);
 //   * the inferior-olive error of every taught prediction c_t against the target tau steps ahead, and the
 //     forward cerebellum's gradient from it in one wide product over all steps (its weights change once per
 //     batch, so this equals the reference's step-by-step backward calls).
+#include <ccrnn/dni/tbptt.hpp>
+#include <ccrnn/loop/cortical_rule.hpp>
 #include <ccrnn/loop/eprop.hpp>
 #include <ccrnn/model.hpp>
 #include <ccrnn/train/batch.hpp>
@@ -31,6 +34,8 @@ struct LoopSettings {
   Index ablate_units = 0;         // cortical-unit ablation: f(u) of the first k top-layer units is zero at every
                                   // step (the reference's Fig. S15); forward passes only (no gradient)
   CorticalRule cortical_rule = CorticalRule::bptt;  // how a plastic cortex's gradient is computed
+  TbpttSettings windows;          // the windowed rules' (tbptt, dni) T, sg scale and final injection; its loss
+                                  // is `loss` (LoopTrainer sets it from TrainerConfig::tbptt)
 };
 
 /// Everything a trial stores, sized once per batch shape. Columns are time-major: step t in [tB, (t+1)B).
@@ -46,6 +51,7 @@ struct LoopTrace {
   Matrix<S> io_taught;            // C x BL: 1 where an element of c_t is taught, else 0
   Matrix<S> output_grads, hidden_grads, prediction_grads, state_grad;
   EpropTrace<S> eprop;            // e-prop's traces (settings.cortical_rule eprop)
+  TbpttWorkspace<S> windows;      // the windowed rules' workspace (settings.cortical_rule tbptt, dni)
 };
 
 /// The forward pass of a trial (no learning). The model must have a forward cerebellum.
@@ -70,22 +76,36 @@ struct LoopStats {
   double task_loss = 0.0;        // the trial's task loss (train/loss.hpp window_loss over [0, L))
   double training_error = 0.0;   // train/loss.hpp training_error
   double cerebellar_loss = 0.0;  // see cerebellar_loss
+  double synthetic_loss = 0.0;   // the DNI cerebellum's loss on its bootstrapped targets (cortical rule dni)
 };
 
 /// Forward pass, task loss and cerebellar loss, and their gradients added to model.params.grads(): the
 /// readout's always, the cortex's when cortex_gradients (BPTT over the whole trial, or e-prop of W_ih and
 /// W_hh when settings.cortical_rule says so: learning signal dE/df(u_t) through the readout), the forward
 /// cerebellum's when cerebellar_gradients. Which of them are applied is the trainer's choice.
+/// With cortex_gradients and a windowed rule (tbptt, dni) the readout and the cortex learn as the DNI
+/// trainer's windows (accumulate_windowed_gradients); the reported task loss stays the trial's.
 template <class S>
 LoopStats accumulate_loop_gradients(Model<S>& model, const Batch<S>& batch, const LoopSettings& settings,
                                     LoopTrace<S>& trace, bool cortex_gradients, bool cerebellar_gradients);
+
+/// The windowed rules' part of accumulate_loop_gradients, after loop_forward: readout and cortex gradients
+/// of the trial's windows of settings.windows.truncation steps (each window's task loss its mean over its
+/// supervised steps, as the DNI trainer), the cortex reading trace.cortex_inputs [x_t; c_t] as constants;
+/// with rule dni, gamma * C(s) of the model's DNI cerebellum injected at every window's end and the DNI's
+/// gradient on its bootstrapped targets (dni/synthetic_gradient.hpp). Returns the DNI's loss (0 for tbptt).
+template <class S>
+double accumulate_windowed_gradients(Model<S>& model, const Batch<S>& batch, const LoopSettings& settings,
+                                     LoopTrace<S>& trace);
 
 #define CCRNN_DECLARE_LOOP(S)                                                                                    \
   extern template void loop_forward(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);       \
   extern template void inferior_olive(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);     \
   extern template double cerebellar_loss(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);  \
   extern template LoopStats accumulate_loop_gradients(Model<S>&, const Batch<S>&, const LoopSettings&,           \
-                                                      LoopTrace<S>&, bool, bool);
+                                                      LoopTrace<S>&, bool, bool);                       \
+  extern template double accumulate_windowed_gradients(Model<S>&, const Batch<S>&, const LoopSettings&,          \
+                                                       LoopTrace<S>&);
 CCRNN_DECLARE_LOOP(float)
 CCRNN_DECLARE_LOOP(double)
 #undef CCRNN_DECLARE_LOOP

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace ccrnn {
 
@@ -186,8 +187,10 @@ LoopStats accumulate_loop_gradients(Model<S>& model, const Batch<S>& batch, cons
   stats.task_loss = window_loss<S>(settings.loss, trace.outputs, batch, 0, length, trace.output_grads);
   stats.training_error = training_error<S>(settings.loss, trace.outputs, batch);
   const auto cortex_out = model.cortex.outputs(trace.cortex);
-  model.readout.accumulate_gradients(model.params, cortex_out, trace.output_grads);
-  if (cortex_gradients) {
+  const bool in_windows = cortex_gradients && windowed(settings.cortical_rule);
+  if (in_windows) stats.synthetic_loss = accumulate_windowed_gradients(model, batch, settings, trace);
+  else model.readout.accumulate_gradients(model.params, cortex_out, trace.output_grads);
+  if (cortex_gradients && !in_windows) {
     ensure_shape(trace.hidden_grads, cortex_out.rows(), b * length);
     model.readout.backward(model.params, trace.output_grads, trace.hidden_grads);
     if (settings.cortical_rule == CorticalRule::eprop) {
@@ -205,6 +208,26 @@ LoopStats accumulate_loop_gradients(Model<S>& model, const Batch<S>& batch, cons
     model.forward_cerebellum->network().backward(model.params, trace.pons, nullptr, trace.prediction_grads,
                                                  trace.cerebellum);
   return stats;
+}
+
+template <class S>
+double accumulate_windowed_gradients(Model<S>& model, const Batch<S>& batch, const LoopSettings& settings,
+                                     LoopTrace<S>& trace) {
+  const bool dni = settings.cortical_rule == CorticalRule::dni;
+  if (dni && !model.cerebellum) throw std::invalid_argument("loop: the cortical rule dni needs the model's DNI cerebellum");
+  TbpttSettings windows = settings.windows;
+  windows.loss = settings.loss;
+  windows.inject = windows.train_cerebellum = dni;
+  TbpttWorkspace<S>& ws = trace.windows;
+  size_workspace(model, batch.size, batch.length, windows, ws);
+  // The windows' code reads the forward pass from its workspace: the trial's cortex trace and readout move
+  // there for the backward pass (O(1) swaps) and back after it.
+  std::swap(ws.cortex, trace.cortex);
+  std::swap(ws.outputs, trace.outputs);
+  const BatchStats stats = backward_windows<S>(model, batch, trace.cortex_inputs, windows, ws, 0, ws.windows);
+  std::swap(ws.cortex, trace.cortex);
+  std::swap(ws.outputs, trace.outputs);
+  return stats.cerebellar_loss;
 }
 
 }  // namespace ccrnn

@@ -44,6 +44,9 @@ struct SharedSettings {
 /// io_lesion_epoch, io_lesion_clip) and BP(lambda)'s (section "BP(lambda)": online, bp_lambda, bp_gamma,
 /// bp_initial_state, bp_reduction, bp_update_clip); then, after the task's own, bind_recording_settings (section "Recordings").
 void bind_model_settings(Settings& settings, ExperimentConfig& config);
+/// The synthetic gradient's part of bind_model_settings (sg_scale, no_final_injection), for tasks whose DNI
+/// cerebellum is configured elsewhere (the loop's --cortical-rule dni).
+void bind_synthetic_gradient_settings(Settings& settings, ExperimentConfig& config);
 /// The cortex's part of bind_model_settings (cell, hidden, layers), for tasks without the DNI cerebellum.
 void bind_cortex_settings(Settings& settings, ExperimentConfig& config);
 void bind_training_settings(Settings& settings, ExperimentConfig& config, const SharedSettings& offer = {});

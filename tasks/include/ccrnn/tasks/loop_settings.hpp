@@ -34,9 +34,10 @@ void set_reference_loop_defaults(ExperimentConfig& config);
 
 /// Section "Loop": leak, cerebellum_hidden, cerebellum_layers, fibres, tau, io_timing, temporal_basis,
 /// cerebellum_biases, zero_output, fixed_mossy_fibres, final_learning, pons_cortex, pons_readout,
-/// pons_input, pons_target, cortical_plasticity, cortical_rule, ablate_from, ablate_units, lr_cortex, lr_readout,
+/// pons_input, pons_target, cortical_plasticity, cortical_rule, T, ablate_from, ablate_units, lr_cortex, lr_readout,
 /// ablation_profile, loop_recordings, feedback, sleep_sessions, sleep_rule, sleep_rate,
-/// sleep_ratio.
+/// sleep_ratio; section "The DNI cerebellum": sg_scale, no_final_injection, dni_hidden, dni_layers, dni_fibres,
+/// lr_dni.
 void bind_loop_settings(Settings& settings, ExperimentConfig& config, LoopTaskSettings& loop);
 
 /// Checks them (SettingError); models may hold crnn (the loop silenced: no cerebellar feedback) and ccrnn.
@@ -44,7 +45,8 @@ void validate_loop_settings(const Settings& settings, const ExperimentConfig& co
                             const std::vector<ModelKind>& models, Index length);
 
 /// The run configuration of a model kind: the forward cerebellum always (so crnn and ccrnn of one seed start
-/// from the same weights), lesioned for the whole run for crnn; the DNI cerebellum never.
-ExperimentConfig loop_run_config(ExperimentConfig config, std::optional<ModelKind> kind);
+/// from the same weights), lesioned for the whole run for crnn; the DNI cerebellum only with --cortical-rule
+/// dni (for both kinds: the lesions are the forward cerebellum's).
+ExperimentConfig loop_run_config(ExperimentConfig config, const LoopTaskSettings& loop, std::optional<ModelKind> kind);
 
 }  // namespace ccrnn::tasks
