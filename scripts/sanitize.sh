@@ -2,8 +2,8 @@
 # The sanitizer stage: a second build with clang, AddressSanitizer + UndefinedBehaviorSanitizer (no recovery)
 # and asserts on, at -O1 with line tables only (file and line in every sanitizer stack; full -g adds compile
 # time to every file). Two modes (docs/fuzzing.md):
-#   scripts/sanitize.sh          the stage meant for CI, in build-sanitize/ (not yet called by .ci/run: its cold
-#                                build is too slow for CI's budget, docs/fuzzing.md):
+#   scripts/sanitize.sh          CI's sanitizer stage (.ci/run calls it after scripts/test.sh), in build-sanitize/,
+#                                a unity build (cheaper cold, docs/fuzzing.md):
 #                                1. the C++ suite (ccrnn_tests through ctest; [slow] tests, Python, notebooks
 #                                   and the install test are left out), 2. a smoke run of every executable with
 #                                good and bad inputs (tests/sanitize/smoke_apps.sh), 3. every fuzz harness once on
@@ -40,9 +40,13 @@ launcher=()
 if command -v ccache > /dev/null; then
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
+# A unity build (up to 16 source files per compiler call): most of a sanitized compile is the back end on Eigen's
+# inlined kernels, which each file instantiates again; batched, they are compiled once per batch (docs/fuzzing.md,
+# "Cost of the sanitizer stage"). File-local names must therefore differ between the files of one target.
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_FLAGS_DEBUG="-O1 -gline-tables-only" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCCRNN_FUZZ=ON \
-  -DCCRNN_FUZZ_COVERAGE="$coverage" -DCCRNN_BUILD_PYTHON=OFF -DCCRNN_BUILD_BENCH=OFF "${launcher[@]}" \
+  -DCCRNN_FUZZ_COVERAGE="$coverage" -DCCRNN_BUILD_PYTHON=OFF -DCCRNN_BUILD_BENCH=OFF \
+  -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 "${launcher[@]}" \
   > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
 

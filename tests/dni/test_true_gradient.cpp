@@ -24,7 +24,7 @@ namespace {
 
 /// initialise(seed); cortex weights doubled (less linear); a ccRNN gets a non-zero cerebellar output layer.
 template <class S>
-void prepare_model(Model<S>& model, std::uint64_t seed) {
+void prepare_doubled_model(Model<S>& model, std::uint64_t seed) {
   model.initialise(seed);
   model.params.values().head(model.cortex_range().end) *= S(2);
   if (!model.cerebellum) return;
@@ -45,7 +45,7 @@ template <class S>
 void check_changes_nothing() {
   const ModelConfig config = small_config(CellType::lstm, true, LossKind::mse, 2);
   Model<S> model(config);
-  prepare_model(model, 5);
+  prepare_doubled_model(model, 5);
   Rng rng(6, Stream::validation);
   model.params.grads() = normal_matrix(rng, model.params.size(), 1).template cast<S>();  // some non-zero gradients
   const Vector<S> values = model.params.values(), grads = model.params.grads();
@@ -87,7 +87,7 @@ TEST_CASE("true gradient: its parameter gradient is full BPTT's (T = L, cRNN)", 
         DYNAMIC_SECTION(to_string(cell) << ", " << loss_name(kind) << ", " << layers << " layer(s)") {
           const ModelConfig config = small_config(cell, false, kind, layers);
           Model<double> model(config);
-          prepare_model(model, 11 + static_cast<std::uint64_t>(cell) + 3 * static_cast<std::uint64_t>(layers));
+          prepare_doubled_model(model, 11 + static_cast<std::uint64_t>(cell) + 3 * static_cast<std::uint64_t>(layers));
           const Batch<double> batch = random_batch<double>(config, kind, B, L, 12);
           TbpttSettings settings;
           settings.truncation = L;
@@ -135,7 +135,7 @@ TEST_CASE("true gradient: boundary gradients equal central differences of the wi
         const ModelConfig config = small_config(v.cell, false, kind, v.layers);
         Model<double> model(config);
         const std::uint64_t seed = 20 + 4 * static_cast<std::uint64_t>(v.cell) + static_cast<std::uint64_t>(v.layers);
-        prepare_model(model, seed);
+        prepare_doubled_model(model, seed);
         const Batch<double> batch = random_batch<double>(config, kind, B, L, seed + 100, 1);
         BoundaryGradientOptions options;
         options.truncation = T;
@@ -186,7 +186,7 @@ TEST_CASE("true gradient: dF/dtheta with T < L equals finite differences of the 
     DYNAMIC_SECTION(to_string(cell)) {
       const ModelConfig config = small_config(cell, false, LossKind::mse);
       Model<double> model(config);
-      prepare_model(model, 60 + static_cast<std::uint64_t>(cell));
+      prepare_doubled_model(model, 60 + static_cast<std::uint64_t>(cell));
       const Batch<double> batch = random_batch<double>(config, LossKind::mse, B, L, 61);
       BoundaryGradientOptions options;
       options.truncation = T;
@@ -223,7 +223,7 @@ TEST_CASE("true gradient: the truncated gradient is the bootstrapped target of a
         DYNAMIC_SECTION(to_string(cell) << ", " << loss_name(kind) << ", T=" << T) {
           const ModelConfig config = small_config(cell, true, kind, 2);
           Model<double> model(config);
-          prepare_model(model, 80 + static_cast<std::uint64_t>(cell) + static_cast<std::uint64_t>(T));
+          prepare_doubled_model(model, 80 + static_cast<std::uint64_t>(cell) + static_cast<std::uint64_t>(T));
           const Batch<double> batch = random_batch<double>(config, kind, B, L, 81);
           TbpttSettings settings;
           settings.truncation = T;

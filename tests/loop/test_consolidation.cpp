@@ -15,17 +15,17 @@ using ccrnn::testing::normal_matrix;
 
 namespace {
 
-constexpr Index kInputs = 2, kHidden = 6, kOutputs = 2, kGranules = 8;
+constexpr Index kSleepInputs = 2, kSleepHidden = 6, kSleepOutputs = 2, kSleepGranules = 8;
 
 Model<double> sleep_model(std::uint64_t seed) {
   ModelConfig c;
   c.cell = CellType::leaky_tanh;
   c.leak = 0.2;
-  c.input_size = kInputs;
-  c.hidden_size = kHidden;
-  c.output_size = kOutputs;
+  c.input_size = kSleepInputs;
+  c.hidden_size = kSleepHidden;
+  c.output_size = kSleepOutputs;
   c.forward.enabled = true;
-  c.forward.hidden_size = kGranules;
+  c.forward.hidden_size = kSleepGranules;
   c.forward.pons[PonsOrigin::input] = PonsConfig::copy;  // so c_t differs from C(0) at every step
   Model<double> m(c);
   m.initialise(seed);
@@ -38,14 +38,14 @@ Batch<double> sleep_batch(Index size, Index length, std::uint64_t seed) {
   Batch<double> b;
   b.size = size;
   b.length = length;
-  b.inputs = normal_matrix(rng, kInputs, size * length);
-  b.targets = Matrix<double>::Zero(kOutputs, size * length);  // unused by consolidation
+  b.inputs = normal_matrix(rng, kSleepInputs, size * length);
+  b.targets = Matrix<double>::Zero(kSleepOutputs, size * length);  // unused by consolidation
   b.supervised.assign(static_cast<std::size_t>(length), 1);
   return b;
 }
 
 Eigen::MatrixXd w_hh_of(const Model<double>& m) { return m.params.value(m.params.id("cortex.weight_hh_l0")); }
-Eigen::MatrixXd w_ch_of(const Model<double>& m) { return m.params.value(m.params.id("cortex.weight_ih_l0")).rightCols(kOutputs); }
+Eigen::MatrixXd w_ch_of(const Model<double>& m) { return m.params.value(m.params.id("cortex.weight_ih_l0")).rightCols(kSleepOutputs); }
 
 /// The session's pairs from the test's own forward pass (steps 1 <= s <= L - 2, time-major): r = f(u_{s-1})
 /// (N x P) and c_s (C x P).
@@ -54,7 +54,7 @@ void pairs_of(const Model<double>& model, const Batch<double>& batch, Eigen::Mat
   loop_forward(model, batch, LoopSettings{}, trace);
   const Index pairs = batch.size * (batch.length - 2);
   r = model.cortex.outputs(trace.cortex).leftCols(pairs);
-  c = trace.cortex_inputs.bottomRows(kOutputs).middleCols(batch.size, pairs);
+  c = trace.cortex_inputs.bottomRows(kSleepOutputs).middleCols(batch.size, pairs);
 }
 
 }  // namespace

@@ -15,17 +15,18 @@ using ccrnn::testing::normal_matrix;
 
 namespace {
 
-constexpr Index kInputs = 2, kHidden = 4, kOutputs = 2, kBatch = 3, kLength = 5, kGranules = 6;
+constexpr Index kControlInputs = 2, kControlHidden = 4, kControlOutputs = 2, kControlBatch = 3, kControlLength = 5,
+                kControlGranules = 6;
 
 ModelConfig control_config() {
   ModelConfig c;
   c.cell = CellType::leaky_tanh;
   c.leak = 0.3;
-  c.input_size = kInputs;
-  c.hidden_size = kHidden;
-  c.output_size = kOutputs;
+  c.input_size = kControlInputs;
+  c.hidden_size = kControlHidden;
+  c.output_size = kControlOutputs;
   c.forward.enabled = true;
-  c.forward.hidden_size = kGranules;
+  c.forward.hidden_size = kControlGranules;
   c.forward.tau = 2;
   return c;
 }
@@ -40,11 +41,11 @@ Model<double> control_model(std::uint64_t seed) {
 Batch<double> control_batch(std::uint64_t seed) {
   Rng rng(seed, Stream::data);
   Batch<double> b;
-  b.size = kBatch;
-  b.length = kLength;
-  b.inputs = normal_matrix(rng, kInputs, kBatch * kLength);
-  b.targets = normal_matrix(rng, kOutputs, kBatch * kLength);
-  b.supervised.assign(kLength, 1);
+  b.size = kControlBatch;
+  b.length = kControlLength;
+  b.inputs = normal_matrix(rng, kControlInputs, kControlBatch * kControlLength);
+  b.targets = normal_matrix(rng, kControlOutputs, kControlBatch * kControlLength);
+  b.supervised.assign(kControlLength, 1);
   return b;
 }
 
@@ -66,22 +67,23 @@ TEST_CASE("loop controls: readout feedback feeds z_{t-1}, unit ablation zeroes f
         settings.ablate_units = units;
         LoopTrace<double> trace;
         loop_forward(model, batch, settings, trace);
-        Matrix<double> u = Matrix<double>::Zero(kHidden, kBatch), f = u, z = Matrix<double>::Zero(kOutputs, kBatch);
-        for (Index t = 0; t < kLength; ++t) {
+        Matrix<double> u = Matrix<double>::Zero(kControlHidden, kControlBatch), f = u,
+                       z = Matrix<double>::Zero(kControlOutputs, kControlBatch);
+        for (Index t = 0; t < kControlLength; ++t) {
           const Matrix<double> c_t = w_pf * (w_mf * f).cwiseMax(0.0);  // the pons copies f(u_{t-1})
-          Matrix<double> in(kInputs + kOutputs, kBatch);
-          in << batch.inputs.middleCols(t * kBatch, kBatch), (readout_feedback ? z : c_t);
+          Matrix<double> in(kControlInputs + kControlOutputs, kControlBatch);
+          in << batch.inputs.middleCols(t * kControlBatch, kControlBatch), (readout_feedback ? z : c_t);
           u = (0.3 * u + w_hh * f + w_ih * in).eval();
           f = u.array().tanh().matrix();
           f.topRows(units).setZero();
           z = (w_r * f).colwise() + b_r.col(0);
-          CHECK((trace.outputs.middleCols(t * kBatch, kBatch) - z).cwiseAbs().maxCoeff() < 1e-13);
+          CHECK((trace.outputs.middleCols(t * kControlBatch, kControlBatch) - z).cwiseAbs().maxCoeff() < 1e-13);
         }
       }
     }
   }
   LoopSettings bad;
-  bad.ablate_units = kHidden + 1;
+  bad.ablate_units = kControlHidden + 1;
   LoopTrace<double> trace;
   CHECK_THROWS_WITH(loop_forward(model, batch, bad, trace), Catch::Contains("ablated cortical units"));
 }

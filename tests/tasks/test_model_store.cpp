@@ -21,7 +21,7 @@ using namespace ccrnn::tasks;
 
 namespace {
 
-LineDrawingRunConfig small_line_drawing() {
+LineDrawingRunConfig model_store_line_drawing() {
   LineDrawingRunConfig c;
   c.model.hidden_size = 12;
   c.model.cerebellar.hidden_size = 20;
@@ -40,7 +40,7 @@ std::string write_records(const testing::ScratchDir& dir, const std::vector<RunR
 }  // namespace
 
 TEST_CASE("model store: parameters under PyTorch's names and shapes", "[tasks][model_store]") {
-  const auto task = make_line_drawing_task(small_line_drawing());
+  const auto task = make_line_drawing_task(model_store_line_drawing());
   const RunRecord r = run_task(*task, ModelKind::ccrnn, 3);
   REQUIRE(r.model_config);
   CHECK(r.model_config->cerebellum);
@@ -57,7 +57,7 @@ TEST_CASE("model store: parameters under PyTorch's names and shapes", "[tasks][m
 
 TEST_CASE("model store: a loaded model draws the run's trajectories bit for bit", "[tasks][model_store]") {
   const testing::ScratchDir dir;
-  const auto task = make_line_drawing_task(small_line_drawing());
+  const auto task = make_line_drawing_task(model_store_line_drawing());
   std::vector<RunRecord> records = {run_task(*task, ModelKind::crnn, 2), run_task(*task, ModelKind::ccrnn, 2),
                                     run_task(*task, ModelKind::ccrnn, 5)};
   const std::string path = write_records(dir, records, true);
@@ -65,7 +65,7 @@ TEST_CASE("model store: a loaded model draws the run's trajectories bit for bit"
     INFO(r.model << " seed " << r.seed);
     const auto model = load_model(path, r.model, r.seed);
     CHECK(model->config().cerebellum == (r.model == "ccrnn"));
-    const LineDrawing drawing(small_line_drawing().task);
+    const LineDrawing drawing(model_store_line_drawing().task);
     const Batch<float> cues = drawing.make_batch<float>(LineDrawing::cues(), nullptr, true);
     TbpttWorkspace<float> ws;
     predict(*model, cues, ws);
