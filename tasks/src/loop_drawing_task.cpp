@@ -222,6 +222,9 @@ class LoopDrawingTask final : public LoopTask {
     require_at_least("switch_epochs", static_cast<double>(config_.switch_epochs), 0);
     if (config_.switch_freeze_readout && config_.switch_epochs == 0)
       throw SettingError("--switch-freeze-readout needs --switch-epochs > 0");
+    if (config_.switch_epochs > 0 && config_.loop.training.trial.feedback == LoopFeedback::cerebellar_readout)
+      throw SettingError("--feedback cerebellar-readout does not combine with --switch-epochs: it switches cerebellar "
+                         "modules, and no cerebellum is in that model's loop");
     trials_ = LoopDrawingTrials(config_.task);
     arcs_ = LoopDrawingTrials(arcs_of(config_.task));
   }

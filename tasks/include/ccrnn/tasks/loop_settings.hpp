@@ -44,7 +44,9 @@ void validate_loop_settings(const Settings& settings, const ExperimentConfig& co
                             const std::vector<ModelKind>& models, Index length);
 
 /// The run configuration of a model kind: the forward cerebellum always (so crnn and ccrnn of one seed start
-/// from the same weights), lesioned for the whole run for crnn; the DNI cerebellum never.
-ExperimentConfig loop_run_config(ExperimentConfig config, std::optional<ModelKind> kind);
+/// from the same weights), lesioned for the whole run for crnn; the DNI cerebellum never; the cerebellar
+/// readout for ccrnn with --feedback cerebellar-readout (its own stream: the cortex's weights stay those of
+/// crnn's).
+ExperimentConfig loop_run_config(const LoopRunConfig& config, std::optional<ModelKind> kind);
 
 }  // namespace ccrnn::tasks
