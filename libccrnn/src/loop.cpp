@@ -14,10 +14,18 @@ const char* to_string(IoTiming timing) { return timing == IoTiming::reference ? 
 LoopFeedback parse_loop_feedback(const std::string& name) {
   if (name == "cerebellum") return LoopFeedback::cerebellum;
   if (name == "readout") return LoopFeedback::readout;
-  throw std::invalid_argument("unknown loop feedback '" + name + "' (expected cerebellum or readout)");
+  if (name == "cerebellar-readout") return LoopFeedback::cerebellar_readout;
+  throw std::invalid_argument("unknown loop feedback '" + name + "' (expected cerebellum, readout or cerebellar-readout)");
 }
 
-const char* to_string(LoopFeedback feedback) { return feedback == LoopFeedback::cerebellum ? "cerebellum" : "readout"; }
+const char* to_string(LoopFeedback feedback) {
+  switch (feedback) {
+    case LoopFeedback::cerebellum: return "cerebellum";
+    case LoopFeedback::readout: return "readout";
+    case LoopFeedback::cerebellar_readout: return "cerebellar-readout";
+  }
+  return "?";
+}
 
 #define CCRNN_INSTANTIATE_LOOP(S)                                                                         \
   template void loop_forward(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);        \

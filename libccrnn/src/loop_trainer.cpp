@@ -69,7 +69,12 @@ void LoopTrainer<S>::set_epoch(int epoch) {
   const ParamSet<S>& p = model_.params;
   const auto one = [&p](int id) { return p.range(id, id + 1); };
   group_ranges_.assign(groups, {});
-  if (loop_.readout_plasticity) group_ranges_[readout].push_back(p.range(p.id("readout.weight"), p.id("readout.bias") + 1));
+  if (loop_.readout_plasticity) {
+    // The model's readout: its cerebellar readout when it has one (the linear readout then stays unused).
+    const auto& mlp = model_.cerebellar_readout;
+    group_ranges_[readout].push_back(mlp ? p.range(mlp->first_parameter(), mlp->end_parameter())
+                                         : p.range(p.id("readout.weight"), p.id("readout.bias") + 1));
+  }
   if (loop_.cortex == CorticalPlasticity::input) group_ranges_[cortex].push_back(one(p.id("cortex.weight_ih_l0")));
   if (loop_.cortex == CorticalPlasticity::all) group_ranges_[cortex].push_back(p.range(0, p.id("readout.weight")));
   if (cerebellum_learns()) {

@@ -1,28 +1,22 @@
 // Evidence accumulation through the loop (see evidence_accumulation_task.hpp) behind
 // ccrnn-train --task evidence, ccrnn-sweep --task evidence and ccrnn.run("evidence").
 #include <ccrnn/tasks/evidence_accumulation_task.hpp>
-#include <ccrnn/tasks/loop_task.hpp>
-#include <ccrnn/tasks/loop_task_run.hpp>
+#include <ccrnn/tasks/last_step_loop_task.hpp>
 
 namespace ccrnn::tasks {
 
 EvidenceAccumulationRunConfig::EvidenceAccumulationRunConfig() {
   set_reference_loop_defaults(*this);
-  trainer.tbptt.loss = LossKind::cross_entropy;
-  loop.training.trial.loss = LossKind::cross_entropy;
+  set_classification_loss(*this);
   train_size = 800;  // the reference: 1000, 20% held out for validation
   epochs = 30;  // the spec's measured runs (FORWARD_MODEL.md section 8)
 }
 
 namespace {
 
-class EvidenceAccumulationTask final : public LoopTask {
+class EvidenceAccumulationTask final : public LastStepLoopTask<EvidenceAccumulationRunConfig, EvidenceAccumulation> {
  public:
-  explicit EvidenceAccumulationTask(const EvidenceAccumulationRunConfig& config)
-      : config_(config), trials_(EvidenceAccumulation(config.task)) {
-    bind_loop_task_settings(config_, config_.loop);
-    settings_.add("noise", &config_.task.noise, "std of the Gaussian noise on every input entry");
-    settings_.add("length", &config_.task.length, "steps per trial L");
+  explicit EvidenceAccumulationTask(const EvidenceAccumulationRunConfig& config) : LastStepLoopTask(config) {
     settings_.add("channels", &config_.task.channels, "input channels (cheeks); classes = channels + 1 (0 = a tie)");
     settings_.add("density", &config_.task.density, "probability of a puff at a step");
     settings_.add("delay", &config_.task.delay, "silent steps at the end of the trial");
@@ -37,34 +31,18 @@ class EvidenceAccumulationTask final : public LoopTask {
            "softmax of the forward cerebellum's prediction of the label tau steps ahead as an extra input;\n"
            "crnn = the same model with the cerebellum silenced, ccrnn = the loop. Errors are 1 - accuracy.";
   }
-  ExperimentConfig& experiment() override { return config_; }
 
-  void prepare(const std::vector<ModelKind>& models) override {
+ private:
+  void validate_data() const override {
     const EvidenceAccumulationConfig& t = config_.task;
-    validate_loop_task(config_, models, t.noise, t.length);
     require_at_least("channels", static_cast<double>(t.channels), 2);
     if (!(t.density >= 0 && t.density <= 1)) throw SettingError("--density must be in [0, 1], got " + std::to_string(t.density));
     require_at_least("delay", static_cast<double>(t.delay), 0);
     if (t.delay >= t.length)
       throw SettingError("--delay " + std::to_string(t.delay) + " leaves no step with puffs (L = " + std::to_string(t.length) + ")");
-    trials_ = LastStepTrials<EvidenceAccumulation>(EvidenceAccumulation(t));
   }
-
-  ExperimentConfig run_config(std::optional<ModelKind> kind) const override {
-    ExperimentConfig c = loop_run_config(config_, config_.loop, kind);
-    c.model.input_size = config_.task.channels;
-    c.model.output_size = config_.task.channels + 1;
-    c.trainer.tbptt.loss = LossKind::cross_entropy;
-    return c;
-  }
-
-  std::unique_ptr<TaskRun> start(const ExperimentConfig& config, std::uint64_t seed) const override {
-    return std::make_unique<LoopTaskRun>(trials_, config_, config, seed);
-  }
-
- private:
-  EvidenceAccumulationRunConfig config_;
-  LastStepTrials<EvidenceAccumulation> trials_;  // of the settings as prepared
+  Index inputs() const override { return config_.task.channels; }
+  Index classes() const override { return config_.task.channels + 1; }
 };
 
 }  // namespace

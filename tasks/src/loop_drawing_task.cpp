@@ -222,12 +222,15 @@ class LoopDrawingTask final : public LoopTask {
     require_at_least("switch_epochs", static_cast<double>(config_.switch_epochs), 0);
     if (config_.switch_freeze_readout && config_.switch_epochs == 0)
       throw SettingError("--switch-freeze-readout needs --switch-epochs > 0");
+    if (config_.switch_epochs > 0 && config_.loop.training.trial.feedback == LoopFeedback::cerebellar_readout)
+      throw SettingError("--feedback cerebellar-readout does not combine with --switch-epochs: it switches cerebellar "
+                         "modules, and no cerebellum is in that model's loop");
     trials_ = LoopDrawingTrials(config_.task);
     arcs_ = LoopDrawingTrials(arcs_of(config_.task));
   }
 
   ExperimentConfig run_config(std::optional<ModelKind> kind) const override {
-    ExperimentConfig c = loop_run_config(config_, config_.loop, kind);
+    ExperimentConfig c = loop_run_config(config_, kind);
     c.model.input_size = LoopDrawing::cue_bits;
     c.model.output_size = 2;
     c.trainer.tbptt.loss = LossKind::mse;

@@ -48,8 +48,10 @@ void bind_loop_settings(Settings& s, ExperimentConfig& c, LoopTaskSettings& loop
   s.cerebellar(true);
   s.add_choice("feedback", &loop.training.trial.feedback, parse_loop_feedback,
                [](LoopFeedback fb) { return to_string(fb); },
-               "what the ccrnn model's cortex receives as its extra input: cerebellum (c_t, the loop) or readout "
-               "(z_{t-1}: the paper's readout-feedback control; the cerebellum neither feeds nor learns)");
+               "what the ccrnn model's cortex receives as its extra input: cerebellum (c_t, the loop), readout "
+               "(z_{t-1}: the paper's readout-feedback control; the cerebellum neither feeds nor learns) or "
+               "cerebellar-readout (nothing: the paper's cerebellar-readout control, whose readout is an MLP of "
+               "--cerebellum-hidden ReLU units with dropout 0.2 while training, no biases, trained as the readout)");
   s.add("cerebellum_hidden", &f.hidden_size, "granule cells M per cerebellar layer");
   s.add("cerebellum_layers", &f.layers, "granule layers");
   s.add("fibres", &f.fibres, "mossy fibres (pons inputs) per granule cell; 0 = dense");
@@ -109,6 +111,24 @@ void validate_windowed_rule(const Settings& s, const ExperimentConfig& c, const 
                        std::to_string(state_size) + " inputs to each granule unit)");
 }
 
+/// The cerebellar-readout control has no cerebellum in the loop and reads out the whole trial at once: the
+/// options about the cerebellar output or a per-step readout mean nothing there.
+void validate_cerebellar_readout(const Settings& s, const ExperimentConfig& c, const LoopTaskSettings& loop) {
+  if (loop.training.trial.feedback != LoopFeedback::cerebellar_readout) return;
+  const auto refuse = [](const std::string& option, const std::string& why) {
+    throw SettingError("--feedback cerebellar-readout does not combine with " + option + ": " + why);
+  };
+  if (s.given("ablate_from")) refuse("--ablate-from", "no cerebellar output reaches the cortex to ablate");
+  if (loop.ablation_profile) refuse("--ablation-profile", "no cerebellar output reaches the cortex to ablate");
+  if (loop.sleep.sessions > 0) refuse("--sleep-sessions", "there is no cerebellar drive to consolidate");
+  if (c.model.forward.temporal_basis) refuse("--temporal-basis", "the cerebellum's predictions are not used");
+  if (c.model.forward.pons[PonsOrigin::readout] != 0)
+    refuse("--pons-readout", "the MLP readout reads out the whole trial after the cortex's pass");
+  if (windowed(loop.training.trial.cortical_rule))
+    refuse(std::string("--cortical-rule ") + to_string(loop.training.trial.cortical_rule),
+           "the windows backpropagate through the linear readout only");
+}
+
 }  // namespace
 
 void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const LoopTaskSettings& loop,
@@ -134,6 +154,7 @@ void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const 
     require_at_least(name, std::get<double>(s.find(name)->value()), 0);
   if (loop.training.trial.feedback == LoopFeedback::readout && f.temporal_basis)
     throw SettingError("--feedback readout does not combine with --temporal-basis (the feedback rows are the outputs)");
+  validate_cerebellar_readout(s, c, loop);
   require_at_least("sleep_sessions", static_cast<double>(loop.sleep.sessions), 0);
   if (!(loop.sleep.rate > 0 && loop.sleep.rate <= 1)) throw SettingError("--sleep-rate must be in (0, 1]");
   require_at_least("sleep_ratio", loop.sleep.ratio, 0);
@@ -156,10 +177,16 @@ void validate_loop_settings(const Settings& s, const ExperimentConfig& c, const 
   if (f.temporal_basis && c.trainer.tbptt.loss != LossKind::mse) throw SettingError("--temporal-basis needs a regression task");
 }
 
-ExperimentConfig loop_run_config(ExperimentConfig config, const LoopTaskSettings& loop, std::optional<ModelKind> kind) {
-  config.model.cerebellum = loop.training.trial.cortical_rule == CorticalRule::dni;
+ExperimentConfig loop_run_config(const LoopRunConfig& task, std::optional<ModelKind> kind) {
+  ExperimentConfig config = task;
+  config.model.cerebellum = task.loop.training.trial.cortical_rule == CorticalRule::dni;
   config.model.forward.enabled = true;
   if (kind == ModelKind::crnn) config.trainer.lesion_epoch = 1;
+  // The cerebellar-readout control is the ccrnn model's variant; crnn keeps the linear readout. Its MLP is as
+  // wide as the cerebellum (the reference builds it from the cerebellum's parameters).
+  config.model.cerebellar_readout.enabled =
+      kind == ModelKind::ccrnn && task.loop.training.trial.feedback == LoopFeedback::cerebellar_readout;
+  config.model.cerebellar_readout.hidden_size = config.model.forward.hidden_size;
   return config;
 }
 

@@ -15,6 +15,17 @@ double last_step_error(const Matrix<float>& outputs, const Batch<float>& batch) 
   return static_cast<double>(wrong) / static_cast<double>(b);
 }
 
+namespace {
+
+/// The trainer's configuration with the stream its training passes draw dropout from (used only by a model
+/// with a cerebellar readout; the evaluations' settings have none).
+LoopTrainerConfig training_with_dropout(LoopTrainerConfig config, Rng& dropout) {
+  config.trial.dropout = &dropout;
+  return config;
+}
+
+}  // namespace
+
 LoopTaskRun::LoopTaskRun(const LoopTrials& trials, const LoopRunConfig& task_config, const ExperimentConfig& config,
                          std::uint64_t seed)
     : trials_(trials),
@@ -26,7 +37,9 @@ LoopTaskRun::LoopTaskRun(const LoopTrials& trials, const LoopRunConfig& task_con
       batch_size_(config.batch_size),
       data_rng_(seed, Stream::data),
       sleep_rng_(seed, Stream::sleep),
-      trainer_((model_.initialise(seed), model_), config.trainer, loop_.training) {  // initialised first
+      dropout_rng_(seed, Stream::cerebellar_readout_dropout),
+      trainer_((model_.initialise(seed), model_), config.trainer,  // the model initialised first
+               training_with_dropout(loop_.training, dropout_rng_)) {
   Rng validation_rng(seed, Stream::validation), test_rng(seed, Stream::test);
   validation_ = trials_.draw(validation_rng, validation_size_);
   test_ = trials_.draw(test_rng, test_size_);
@@ -101,6 +114,7 @@ void LoopTaskRun::consolidate(RunRecord& r) {
 
 void LoopTaskRun::save_state(RunState& state) const {
   state.put_rng("data_rng", data_rng_);
+  if (model_.cerebellar_readout) state.put_rng("dropout_rng", dropout_rng_);
   const auto& optimizers = trainer_.optimizers();
   for (std::size_t g = 0; g < optimizers.size(); ++g)
     save_optimizer(state, std::string("loop_optimizer/") + LoopTrainer<float>::optimizer_group_name(g), optimizers[g]);
@@ -108,6 +122,7 @@ void LoopTaskRun::save_state(RunState& state) const {
 
 void LoopTaskRun::restore_state(const RunState& state) {
   state.get_rng("data_rng", data_rng_);
+  if (model_.cerebellar_readout) state.get_rng("dropout_rng", dropout_rng_);
   auto& optimizers = trainer_.optimizers();
   for (std::size_t g = 0; g < optimizers.size(); ++g)
     restore_optimizer(state, std::string("loop_optimizer/") + LoopTrainer<float>::optimizer_group_name(g), optimizers[g]);

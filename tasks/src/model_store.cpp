@@ -66,6 +66,9 @@ void write_model_config(io::Group& g, const ModelConfig& c) {
   g.set_attr("forward_io_timing", std::string(to_string(f.timing)));
   g.set_attr("forward_temporal_basis", static_cast<std::int64_t>(f.temporal_basis));
   for (PonsOrigin o : kPonsOrigins) g.set_attr(pons_attribute(o), f.pons[o]);
+  if (!c.cerebellar_readout.enabled) return;  // only the cerebellar-readout control has these
+  g.set_attr("cerebellar_readout_hidden", c.cerebellar_readout.hidden_size);
+  g.set_attr("cerebellar_readout_dropout", c.cerebellar_readout.dropout);
 }
 
 ModelConfig read_model_config(const io::Group& g) {
@@ -93,6 +96,11 @@ ModelConfig read_model_config(const io::Group& g) {
   f.timing = parse_io_timing(g.attr_string("forward_io_timing"));
   f.temporal_basis = g.attr_int("forward_temporal_basis") != 0;
   for (PonsOrigin o : kPonsOrigins) f.pons[o] = g.attr_int(pons_attribute(o));
+  if (g.has_attr("cerebellar_readout_hidden")) {
+    c.cerebellar_readout.enabled = true;
+    c.cerebellar_readout.hidden_size = g.attr_int("cerebellar_readout_hidden");
+    c.cerebellar_readout.dropout = g.attr_double("cerebellar_readout_dropout");
+  }
   return c;
 }
 

@@ -185,19 +185,24 @@ TEST_CASE("checkpoint: sequential MNIST (class and line targets) and trials resu
 TEST_CASE("checkpoint: the loop tasks resume bit for bit (the LoopTrainer's optimizers and data stream)", "[checkpoint][loop]") {
   // Small loop models; the lesion from epoch 3 changes what learns mid-run, the profile adds test arrays;
   // distinct per-group rates make each group's optimizer matter, consolidation adds the sleep stream.
-  bool lesion = false, groups_and_sleep = false, eprop = false;
+  bool lesion = false, groups_and_sleep = false, eprop = false, cerebellar_readout = false;
   SECTION("lesion") { lesion = true; }
+  SECTION("the cerebellar readout, input plasticity (its dropout stream)") { cerebellar_readout = true; }
   SECTION("no lesion") {}
   SECTION("per-group rates, input plasticity, consolidation") { groups_and_sleep = true; }
   SECTION("every cortical weight by e-prop") { eprop = true; }  // its traces start afresh every trial
-  const auto shrink = [&groups_and_sleep, &eprop](auto config) {
+  const auto shrink = [&groups_and_sleep, &eprop, &cerebellar_readout](auto config) {
     config.model.hidden_size = 10;
     config.model.forward.hidden_size = 30;
     config.epochs = 4;
     config.train_size = 20;
     config.validation_size = 10;
     config.test_size = 10;
-    config.loop.ablation_profile = true;
+    config.loop.ablation_profile = !cerebellar_readout;  // nothing to ablate in that control
+    if (cerebellar_readout) {
+      config.loop.training.trial.feedback = LoopFeedback::cerebellar_readout;
+      config.loop.training.cortex = CorticalPlasticity::input;
+    }
     if (groups_and_sleep) {
       config.loop.training.cortex = CorticalPlasticity::input;
       config.loop.training.lr_cortex = 2.5e-3;

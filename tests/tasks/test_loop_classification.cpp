@@ -1,6 +1,7 @@
 // Evidence accumulation and delayed association through the loop (evidence_accumulation*.hpp,
 // delayed_association*.hpp): the data against hand-computed cases and the reference's definitions, the
 // settings checks, and short runs (crnn = cerebellum silenced, so seeds are paired; same seed, same numbers).
+#include <ccrnn/core/parallel.hpp>
 #include <ccrnn/tasks/delayed_association_task.hpp>
 #include <ccrnn/tasks/evidence_accumulation_task.hpp>
 #include <ccrnn/tasks/loop_task_run.hpp>
@@ -218,4 +219,67 @@ TEST_CASE("evidence accumulation: a stored model loads back with its loop config
   const auto named = named_parameters(loaded->params);
   CHECK(named.at("forward_cerebellum.layers.1.weight").values ==
         r.weights.at("final").at("forward_cerebellum.layers.1.weight").values);
+}
+
+TEST_CASE("the cerebellar-readout control: refused where it means nothing, runs paired and deterministic, stored",
+          "[tasks][loop]") {
+  const std::pair<std::string, std::string> variant{"feedback", "cerebellar-readout"};
+  for (const char* name : {"evidence", "association", "loopdraw"}) {
+    INFO(name);
+    CHECK(testing::setting_message(name, {variant}) == "accepted");
+    for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+             {"ablate-from", "3"}, {"ablation-profile", "1"}, {"sleep-sessions", "2"}, {"pons-readout", "2"}}) {
+      INFO(option);
+      const std::string message = testing::setting_message(name, {variant, {option, value}});
+      CHECK(message.find("--feedback cerebellar-readout") != std::string::npos);
+      CHECK(message.find("--" + option) != std::string::npos);
+    }
+  }
+  CHECK(testing::setting_message("loopdraw", {variant, {"temporal-basis", "1"}}).find("--temporal-basis") !=
+        std::string::npos);
+  for (const char* rule : {"tbptt", "dni"}) {  // the windows backpropagate through the linear readout only
+    const std::string message =
+        testing::setting_message("loopdraw", {variant, {"cortical-plasticity", "all"}, {"cortical-rule", rule}});
+    CHECK(message.find("--feedback cerebellar-readout") != std::string::npos);
+    CHECK(message.find(std::string("--cortical-rule ") + rule) != std::string::npos);
+  }
+  CHECK(testing::setting_message("loopdraw", {variant, {"switch-epochs", "2"}}).find("--switch-epochs") !=
+        std::string::npos);
+
+  EvidenceAccumulationRunConfig config = small_loop(EvidenceAccumulationRunConfig{});
+  config.task.length = 10;
+  config.loop.training.trial.feedback = LoopFeedback::cerebellar_readout;
+  const auto task = make_evidence_accumulation_task(config);
+  task->prepare({ModelKind::crnn, ModelKind::ccrnn});
+  const RunRecord crnn = run_task(*task, ModelKind::crnn, 4), ccrnn = run_task(*task, ModelKind::ccrnn, 4);
+  const auto& learnt = ccrnn.weights.at("final");
+  REQUIRE(learnt.count("cerebellar_readout.layers.0.weight") == 1);
+  CHECK(crnn.weights.at("final").count("cerebellar_readout.layers.0.weight") == 0);  // crnn keeps its linear readout
+  // Same cortex (fixed), the linear readout and the cerebellum untouched in the variant.
+  CHECK(learnt.at("cortex.weight_hh_l0").values == crnn.weights.at("final").at("cortex.weight_hh_l0").values);
+  const Model<float> initial = [&] {
+    Model<float> m(task->run_config(ModelKind::ccrnn).model);
+    m.initialise(4);
+    return m;
+  }();
+  const auto start = named_parameters(initial.params);
+  CHECK(learnt.at("readout.weight").values == start.at("readout.weight").values);
+  CHECK(learnt.at("forward_cerebellum.layers.1.weight").values == start.at("forward_cerebellum.layers.1.weight").values);
+  CHECK(learnt.at("cerebellar_readout.layers.1.weight").values != start.at("cerebellar_readout.layers.1.weight").values);
+  CHECK(ccrnn.scalars.at("test_error") == ccrnn.scalars.at("ablated_test_error"));  // no cerebellum to ablate
+  // Same seed, same bits, also when two runs go in parallel threads.
+  std::vector<RunRecord> parallel(2);
+  parallel_for_each_run(2, 2, [&](long i) { parallel[static_cast<std::size_t>(i)] = run_task(*task, ModelKind::ccrnn, 4 + i); });
+  CHECK(parallel[0].curves.at("train_error") == ccrnn.curves.at("train_error"));
+  CHECK(parallel[0].weights.at("final").at("cerebellar_readout.layers.0.weight").values ==
+        learnt.at("cerebellar_readout.layers.0.weight").values);
+  CHECK(parallel[1].curves.at("train_error") == run_task(*task, ModelKind::ccrnn, 5).curves.at("train_error"));
+
+  const testing::ScratchDir dir;
+  const auto loaded = load_model(testing::store_runs(dir, "readout.h5", {ccrnn}), "ccrnn", 4);
+  REQUIRE(loaded->cerebellar_readout);
+  CHECK(loaded->cerebellar_readout->config().hidden_size == config.model.forward.hidden_size);
+  CHECK(loaded->cerebellar_readout->config().dropout == 0.2);
+  CHECK(named_parameters(loaded->params).at("cerebellar_readout.layers.0.weight").values ==
+        learnt.at("cerebellar_readout.layers.0.weight").values);
 }

@@ -2,8 +2,9 @@
 // A cortico-cerebellar model: cortex (recurrent layers) + linear readout (+ cerebellum for the ccRNN)
 // (+ the forward cerebellum of the loop, whose output is an extra cortical input), all parameters in one
 // ParamSet, registered in that order, so the cortex-and-readout parameters, the cerebellum's and the forward
-// cerebellum's are contiguous ranges of the flat buffer.
+// cerebellum's are contiguous ranges of the flat buffer (+ the loop's cerebellar-readout control, last).
 #include <ccrnn/cerebellum/cerebellum.hpp>
+#include <ccrnn/loop/cerebellar_readout.hpp>
 #include <ccrnn/loop/forward_cerebellum.hpp>
 #include <ccrnn/cortex/cortex.hpp>
 #include <ccrnn/cortex/readout.hpp>
@@ -25,6 +26,8 @@ struct ModelConfig {
                                    // the cortical state size, set by Model (any value given is ignored)
   ForwardCerebellumConfig forward; // the loop's cerebellum (forward.enabled); it adds its output size to the
                                    // cortex's inputs: cortical inputs are [x_t; c_t]
+  CerebellarReadoutConfig cerebellar_readout;  // the loop's cerebellar-readout control: an MLP readout with
+                                               // dropout in place of the linear one (loop/cerebellar_readout.hpp)
 };
 
 template <class S>
@@ -44,16 +47,19 @@ class Model {
   Range cerebellum_range() const { return cerebellum_range_; }
   /// Forward-cerebellum parameters (empty without the loop).
   Range forward_cerebellum_range() const { return forward_cerebellum_range_; }
+  /// The cerebellar readout's parameters (empty without it).
+  Range cerebellar_readout_range() const { return cerebellar_readout_range_; }
 
   ParamSet<S> params;
   Cortex<S> cortex;
   Readout<S> readout;
   std::optional<Cerebellum<S>> cerebellum;
   std::optional<ForwardCerebellum<S>> forward_cerebellum;
+  std::optional<CerebellarReadout<S>> cerebellar_readout;
 
  private:
   ModelConfig config_;
-  Range cortex_range_, cerebellum_range_, forward_cerebellum_range_;
+  Range cortex_range_, cerebellum_range_, forward_cerebellum_range_, cerebellar_readout_range_;
 };
 
 extern template class Model<float>;

@@ -33,6 +33,11 @@ Model<S>::Model(const ModelConfig& config)
     forward_cerebellum->register_parameters(params);
   }
   forward_cerebellum_range_ = Range{cerebellum_range_.end, params.size()};
+  if (config.cerebellar_readout.enabled) {
+    cerebellar_readout.emplace(config.cerebellar_readout, config.hidden_size, config.output_size);
+    cerebellar_readout->register_parameters(params);
+  }
+  cerebellar_readout_range_ = Range{forward_cerebellum_range_.end, params.size()};
 }
 
 template <class S>
@@ -47,6 +52,10 @@ void Model<S>::initialise(std::uint64_t seed) {
   if (forward_cerebellum) {
     Rng init_rng(seed, Stream::loop_init), fibre_rng(seed, Stream::loop_fibres), pons_rng(seed, Stream::pons);
     forward_cerebellum->initialise(params, init_rng, fibre_rng, pons_rng);
+  }
+  if (cerebellar_readout) {
+    Rng readout_rng(seed, Stream::cerebellar_readout_init);
+    cerebellar_readout->initialise(params, readout_rng);
   }
   params.zero_grad();
 }

@@ -20,6 +20,8 @@ enum class Stream : std::uint64_t {
   loop_fibres = 9,
   pons = 10,         // the loop's fixed pons projections
   sleep = 11,        // the task trials of the loop's consolidation sessions (loop/consolidation.hpp)
+  cerebellar_readout_init = 12,     // the loop's cerebellar-readout control (loop/cerebellar_readout.hpp)
+  cerebellar_readout_dropout = 13,  // its dropout factors while training
 };
 
 /// Everything an Rng will draw depends on: the generator's words and the cached Box-Muller spare (so that

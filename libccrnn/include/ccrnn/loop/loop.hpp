@@ -9,6 +9,7 @@
 //   * the inferior-olive error of every taught prediction c_t against the target tau steps ahead, and the
 //     forward cerebellum's gradient from it in one wide product over all steps (its weights change once per
 //     batch, so this equals the reference's step-by-step backward calls).
+#include <ccrnn/core/random.hpp>
 #include <ccrnn/dni/tbptt.hpp>
 #include <ccrnn/loop/cortical_rule.hpp>
 #include <ccrnn/loop/eprop.hpp>
@@ -20,9 +21,11 @@
 
 namespace ccrnn {
 
-/// What the cortex receives in the feedback rows of its input: the cerebellum's c_t (the loop), or the
-/// readout's z_{t-1} (the paper's readout-feedback control: same rows, no cerebellum in the loop).
-enum class LoopFeedback { cerebellum, readout };
+/// What the cortex receives in the feedback rows of its input: the cerebellum's c_t (the loop), the
+/// readout's z_{t-1} (the paper's readout-feedback control: same rows, no cerebellum in the loop), or
+/// nothing (cerebellar_readout: the paper's cerebellar-readout control, whose model reads out through an
+/// MLP with dropout, Model::cerebellar_readout; the rows stay zero).
+enum class LoopFeedback { cerebellum, readout, cerebellar_readout };
 LoopFeedback parse_loop_feedback(const std::string& name);
 const char* to_string(LoopFeedback feedback);
 
@@ -36,6 +39,8 @@ struct LoopSettings {
   CorticalRule cortical_rule = CorticalRule::bptt;  // how a plastic cortex's gradient is computed
   TbpttSettings windows;          // the windowed rules' (tbptt, dni) T, sg scale and final injection; its loss
                                   // is `loss` (LoopTrainer sets it from TrainerConfig::tbptt)
+  Rng* dropout = nullptr;         // training: the cerebellar readout's dropout factors are drawn from this
+                                  // stream (once per forward pass); null: no dropout (evaluation)
 };
 
 /// Everything a trial stores, sized once per batch shape. Columns are time-major: step t in [tB, (t+1)B).
@@ -47,6 +52,7 @@ struct LoopTrace {
   CerebellumTrace<S> cerebellum;  // hidden: granule activity (M x BL per layer); output: c_t (C x BL)
   CerebellumTrace<S> step;        // one step's cerebellar pass
   Matrix<S> outputs;              // O x BL readout z_t
+  CerebellarReadoutTrace<S> readout;  // the cerebellar readout's hidden layer and dropout (if the model has it)
   Matrix<S> io_targets;           // C x BL: what the inferior olive compares c_t with (valid where taught)
   Matrix<S> io_taught;            // C x BL: 1 where an element of c_t is taught, else 0
   Matrix<S> output_grads, hidden_grads, prediction_grads, state_grad;
@@ -54,7 +60,8 @@ struct LoopTrace {
   TbpttWorkspace<S> windows;      // the windowed rules' workspace (settings.cortical_rule tbptt, dni)
 };
 
-/// The forward pass of a trial (no learning). The model must have a forward cerebellum.
+/// The forward pass of a trial (no learning). The model must have a forward cerebellum. The readout is the
+/// model's cerebellar readout when it has one (with dropout when settings.dropout), else the linear one.
 template <class S>
 void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettings& settings, LoopTrace<S>& trace);
 

@@ -6,6 +6,7 @@
 #include <ccrnn/train/loss.hpp>
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -45,6 +46,33 @@ void softmax_columns(const ConstBlockRef<S>& in, BlockRef<S> out) {
   }
 }
 
+/// The readout of every column of the trial at once: the cerebellar readout (its dropout factors drawn
+/// first when training) or the linear one.
+template <class S>
+void readout_forward(const Model<S>& model, const ConstBlockRef<S>& cortex_out, const LoopSettings& settings,
+                     LoopTrace<S>& trace) {
+  if (!model.cerebellar_readout) {
+    model.readout.forward(model.params, cortex_out, trace.outputs);
+    return;
+  }
+  const bool dropout = settings.dropout != nullptr && model.cerebellar_readout->config().dropout > 0;
+  if (dropout) model.cerebellar_readout->draw_dropout(*settings.dropout, cortex_out.cols(), trace.readout);
+  model.cerebellar_readout->forward(model.params, cortex_out, dropout, trace.readout, trace.outputs);
+}
+
+/// The readout's weight gradients given trace.output_grads, and (hidden_grads non-null) the gradient
+/// w.r.t. the cortex's outputs.
+template <class S>
+void readout_backward(Model<S>& model, const ConstBlockRef<S>& cortex_out, LoopTrace<S>& trace,
+                      BlockRef<S>* hidden_grads) {
+  if (model.cerebellar_readout) {
+    model.cerebellar_readout->backward(model.params, cortex_out, trace.output_grads, trace.readout, hidden_grads);
+    return;
+  }
+  model.readout.accumulate_gradients(model.params, cortex_out, trace.output_grads);
+  if (hidden_grads) model.readout.backward(model.params, trace.output_grads, *hidden_grads);
+}
+
 }  // namespace detail
 
 template <class S>
@@ -61,6 +89,7 @@ void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettin
   if (fc.config().temporal_basis && settings.loss != LossKind::mse)
     throw std::invalid_argument("loop: the temporal basis needs regression targets (MSE)");
   const bool readout_feedback = settings.feedback == LoopFeedback::readout;
+  const bool no_feedback = settings.feedback == LoopFeedback::cerebellar_readout;
   if (readout_feedback && c_rows != outputs)
     throw std::invalid_argument("loop: readout feedback needs as many feedback rows as outputs (no temporal basis)");
   if (settings.ablate_units < 0 || settings.ablate_units > model.cortex.hidden_size())
@@ -77,6 +106,9 @@ void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettin
 
   const auto cortex_out = model.cortex.outputs(trace.cortex);
   const bool per_step_readout = pons.reads(PonsOrigin::readout) || readout_feedback;
+  if (per_step_readout && model.cerebellar_readout)
+    throw std::invalid_argument("loop: the cerebellar readout reads out the whole trial at once (no readout "
+                                "feedback, no pons input from the readout)");
   Matrix<S> previous_target;
   for (Index t = 0; t < length; ++t) {
     auto p = trace.pons.middleCols(t * b, b);
@@ -98,7 +130,7 @@ void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettin
     trace.cerebellum.output.middleCols(t * b, b) = trace.step.output;
 
     auto fed = trace.cortex_inputs.bottomRows(c_rows).middleCols(t * b, b);
-    if ((settings.ablate_from >= 0 && t >= settings.ablate_from) || (readout_feedback && t == 0)) fed.setZero();
+    if ((settings.ablate_from >= 0 && t >= settings.ablate_from) || (readout_feedback && t == 0) || no_feedback) fed.setZero();
     else if (readout_feedback && settings.loss == LossKind::cross_entropy)
       detail::softmax_columns<S>(trace.outputs.middleCols((t - 1) * b, b), fed);
     else if (readout_feedback) fed = trace.outputs.middleCols((t - 1) * b, b);
@@ -111,7 +143,7 @@ void loop_forward(const Model<S>& model, const Batch<S>& batch, const LoopSettin
     if (per_step_readout)
       model.readout.forward(model.params, cortex_out.middleCols(t * b, b), trace.outputs.middleCols(t * b, b));
   }
-  if (!per_step_readout) model.readout.forward(model.params, cortex_out, trace.outputs);
+  if (!per_step_readout) detail::readout_forward<S>(model, cortex_out, settings, trace);
 }
 
 template <class S>
@@ -188,18 +220,24 @@ LoopStats accumulate_loop_gradients(Model<S>& model, const Batch<S>& batch, cons
   stats.training_error = training_error<S>(settings.loss, trace.outputs, batch);
   const auto cortex_out = model.cortex.outputs(trace.cortex);
   const bool in_windows = cortex_gradients && windowed(settings.cortical_rule);
-  if (in_windows) stats.synthetic_loss = accumulate_windowed_gradients(model, batch, settings, trace);
-  else model.readout.accumulate_gradients(model.params, cortex_out, trace.output_grads);
-  if (cortex_gradients && !in_windows) {
-    ensure_shape(trace.hidden_grads, cortex_out.rows(), b * length);
-    model.readout.backward(model.params, trace.output_grads, trace.hidden_grads);
-    if (settings.cortical_rule == CorticalRule::eprop) {
-      accumulate_eprop_gradients<S>(model.cortex, model.params, trace.cortex_inputs, trace.cortex, trace.hidden_grads,
-                                    trace.eprop);
-    } else {
-      trace.state_grad.setZero(model.cortex.state_size(), b);
-      model.cortex.backward(model.params, trace.hidden_grads, trace.state_grad, trace.cortex, 0, length, false);
-      model.cortex.accumulate_gradients(model.params, trace.cortex_inputs, trace.cortex, 0, length);
+  if (in_windows) {
+    stats.synthetic_loss = accumulate_windowed_gradients(model, batch, settings, trace);
+  } else {
+    std::optional<BlockRef<S>> hidden_grads;  // dE/df(u_t), for a cortex that learns
+    if (cortex_gradients) {
+      ensure_shape(trace.hidden_grads, cortex_out.rows(), b * length);
+      hidden_grads.emplace(trace.hidden_grads);
+    }
+    detail::readout_backward<S>(model, cortex_out, trace, hidden_grads ? &*hidden_grads : nullptr);
+    if (cortex_gradients) {
+      if (settings.cortical_rule == CorticalRule::eprop) {
+        accumulate_eprop_gradients<S>(model.cortex, model.params, trace.cortex_inputs, trace.cortex, trace.hidden_grads,
+                                      trace.eprop);
+      } else {
+        trace.state_grad.setZero(model.cortex.state_size(), b);
+        model.cortex.backward(model.params, trace.hidden_grads, trace.state_grad, trace.cortex, 0, length, false);
+        model.cortex.accumulate_gradients(model.params, trace.cortex_inputs, trace.cortex, 0, length);
+      }
     }
   }
   inferior_olive(model, batch, settings, trace);
@@ -215,6 +253,9 @@ double accumulate_windowed_gradients(Model<S>& model, const Batch<S>& batch, con
                                      LoopTrace<S>& trace) {
   const bool dni = settings.cortical_rule == CorticalRule::dni;
   if (dni && !model.cerebellum) throw std::invalid_argument("loop: the cortical rule dni needs the model's DNI cerebellum");
+  // The windows backpropagate through the linear readout only.
+  if (model.cerebellar_readout)
+    throw std::invalid_argument("loop: the windowed cortical rules (tbptt, dni) do not combine with the cerebellar readout");
   TbpttSettings windows = settings.windows;
   windows.loss = settings.loss;
   windows.inject = windows.train_cerebellum = dni;

@@ -46,7 +46,8 @@ void validate_loop_settings(const Settings& settings, const ExperimentConfig& co
 
 /// The run configuration of a model kind: the forward cerebellum always (so crnn and ccrnn of one seed start
 /// from the same weights), lesioned for the whole run for crnn; the DNI cerebellum only with --cortical-rule
-/// dni (for both kinds: the lesions are the forward cerebellum's).
-ExperimentConfig loop_run_config(ExperimentConfig config, const LoopTaskSettings& loop, std::optional<ModelKind> kind);
+/// dni (for both kinds: the lesions are the forward cerebellum's); the cerebellar readout for ccrnn with
+/// --feedback cerebellar-readout (its own stream: the cortex's weights stay those of crnn's).
+ExperimentConfig loop_run_config(const LoopRunConfig& config, std::optional<ModelKind> kind);
 
 }  // namespace ccrnn::tasks

@@ -61,8 +61,8 @@ class LoopTaskRun : public TaskRun {
   /// final_train_error, test_error, ablated_test_error (and unit_ablated_test_error, ablation_profile and the
   /// consolidation's items when asked for; consolidation puts the trained weights back).
   void test(RunRecord& record) override;
-  /// The data stream and the LoopTrainer's optimizers (the run loop keeps parameters, curves and epoch;
-  /// the consolidation stream is only drawn from in test()).
+  /// The data stream, the LoopTrainer's optimizers and, with the cerebellar readout, its dropout stream (the
+  /// run loop keeps parameters, curves and epoch; the consolidation stream is only drawn from in test()).
   void save_state(RunState& state) const override;
   void restore_state(const RunState& state) override;
 
@@ -81,6 +81,7 @@ class LoopTaskRun : public TaskRun {
   Model<float> model_;
   Index batch_size_;
   Rng data_rng_, sleep_rng_;
+  Rng dropout_rng_;  // the cerebellar readout's dropout factors while training (drawn only by that variant)
   LoopTrainer<float> trainer_;
   LoopSettings intact_, ablated_;
   LoopTrace<float> trace_;
