@@ -9,10 +9,10 @@
 # Resumable: ccrnn-train writes each results file atomically (temp + rename), so an existing
 # OUTDIR/<condition>.h5 is complete and is skipped; a condition cut off mid-way resumes from its per-epoch
 # checkpoints (OUTDIR/<condition>.checkpoint/) bit for bit. To resume, run the same command again.
-# Two chains run side by side, one run at a time each (--threads 1): BP(1), and BP(0.5) followed by the cheap
+# Two chains run side by side, THREADS runs (seeds) at a time each: BP(1), and BP(0.5) followed by the cheap
 # conditions, so that the two expensive conditions share the two cores evenly.
 # Usage: scripts/bp_lambda_seqmnist.sh OUTDIR
-#   (env: SEEDS=5 TRAIN=1000 EPOCHS=15 LR=1e-3 VAL=500 EXTRA="...")
+#   (env: SEEDS=5 TRAIN=1000 EPOCHS=15 LR=1e-3 VAL=500 THREADS=1 EXTRA="...")
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 out=$1
@@ -21,7 +21,7 @@ train="${CCRNN_BUILD_DIR:-$root/build}/apps/train/ccrnn-train"
 mkdir -p "$out"
 common=(--task seqmnist --target class --cell lstm --hidden 30 --lr "${LR:-1e-3}" --batch 50 --clip 0
         --train-size "${TRAIN:-1000}" --val-size "${VAL:-500}" --epochs "${EPOCHS:-15}" --seeds "${SEEDS:-5}"
-        --threads 1 --record-every 2 --checkpoint-every 1 --quiet ${EXTRA:-})
+        --threads "${THREADS:-1}" --record-every 2 --checkpoint-every 1 --quiet ${EXTRA:-})
 cerebellum=(--model ccrnn --cerebellum-layers 0 --sg-scale 0.1 --no-final-injection)  # refused for a cRNN
 
 # run NAME ARGS...: train one condition into $out/NAME.h5 unless that file already exists.
