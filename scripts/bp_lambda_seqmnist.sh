@@ -12,7 +12,7 @@
 # Two chains run side by side, THREADS runs (seeds) at a time each: BP(1), and BP(0.5) followed by the cheap
 # conditions, so that the two expensive conditions share the two cores evenly.
 # Usage: scripts/bp_lambda_seqmnist.sh OUTDIR
-#   (env: SEEDS=5 TRAIN=1000 EPOCHS=15 LR=1e-3 VAL=500 THREADS=1 EXTRA="...")
+#   (env: SEEDS=5 TRAIN=1000 EPOCHS=12 LR=1e-3 VAL=500 THREADS=2 EXTRA="...")
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 out=$1
@@ -20,8 +20,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 train="${CCRNN_BUILD_DIR:-$root/build}/apps/train/ccrnn-train"
 mkdir -p "$out"
 common=(--task seqmnist --target class --cell lstm --hidden 30 --lr "${LR:-1e-3}" --batch 50 --clip 0
-        --train-size "${TRAIN:-1000}" --val-size "${VAL:-500}" --epochs "${EPOCHS:-15}" --seeds "${SEEDS:-5}"
-        --threads "${THREADS:-1}" --record-every 2 --checkpoint-every 1 --quiet ${EXTRA:-})
+        --train-size "${TRAIN:-1000}" --val-size "${VAL:-500}" --epochs "${EPOCHS:-12}" --seeds "${SEEDS:-5}"
+        --threads "${THREADS:-2}" --record-every 2 --checkpoint-every 1 --quiet ${EXTRA:-})
 cerebellum=(--model ccrnn --cerebellum-layers 0 --sg-scale 0.1 --no-final-injection)  # refused for a cRNN
 
 # run NAME ARGS...: train one condition into $out/NAME.h5 unless that file already exists.
