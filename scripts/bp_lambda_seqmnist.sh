@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # BP(lambda) on sequential MNIST (class target, LSTM N = 30, the built-in procedural digits unless
 # --mnist-dir is passed through EXTRA), a REDUCED protocol (docs/bp-lambda.md): BP(lambda) for lambda in
-# {1, 0.5, 0} (gamma 0.9), the DNI at T = 1 and T = 3 and truncated BPTT (cRNN, T = 3), a linear
+# {1, 0.5, 0} (gamma 0.9), the DNI at T = 1 and T = 3 and truncated BPTT (cRNN, T = 1 and 3), a linear
 # cerebellum with injection scale 0.1 (the reference's seqMNIST synthesiser), each condition into
 # OUTDIR/<condition>.h5, then the alignment over learning (OUTDIR/alignment.txt, OUTDIR/alignment.png) and
 # the validation accuracy (OUTDIR/accuracy.txt, OUTDIR/accuracy.png).
@@ -37,14 +37,14 @@ bpl() { run "bpl_$1" "${cerebellum[@]}" --T 1 --online --bp-lambda "$1" --bp-gam
 ( bpl 1 ) & first=$!
 ( bpl 0.5; bpl 0
   for T in 1 3; do run "dni_T$T" "${cerebellum[@]}" --T $T; done
-  run crnn_T3 --model crnn --T 3 ) & second=$!
+  for T in 1 3; do run "crnn_T$T" --model crnn --T $T; done ) & second=$!
 status=0
 wait $first || status=$?
 wait $second || status=$?
 [[ $status -eq 0 ]] || { echo "$0: a condition failed (exit $status); run the same command again to resume" >&2; exit $status; }
 
-labels=(BP\(1\) BP\(0.5\) BP\(0\) DNI_T1 DNI_T3 cRNN_T3)
-files=(bpl_1 bpl_0.5 bpl_0 dni_T1 dni_T3 crnn_T3)
+labels=(BP\(1\) BP\(0.5\) BP\(0\) DNI_T1 DNI_T3 cRNN_T1 cRNN_T3)
+files=(bpl_1 bpl_0.5 bpl_0 dni_T1 dni_T3 crnn_T1 crnn_T3)
 alignment=() accuracy=()
 for i in "${!files[@]}"; do
   alignment+=("${labels[$i]}=$out/${files[$i]}.h5")
