@@ -64,7 +64,11 @@ void RunRecorder::save_state(RunState& state) const {
 
 void RunRecorder::restore_state(const RunState& state) {
   iteration_ = static_cast<long>(state.integer("iteration"));
-  for (auto& [name, curve] : curves_) curve = state.reals("curves/" + name);
+  // Every saved curve, not only those that exist before the first recording: BP(lambda)'s
+  // alignment_learning_signal* curves are created at it, and were lost on resume when only curves_ was read.
+  const std::string prefix = "curves/";
+  for (const auto& [key, array] : state.items())
+    if (key.compare(0, prefix.size(), prefix) == 0) curves_[key.substr(prefix.size())] = state.reals(key);
 }
 
 void RunRecorder::end_epoch() {

@@ -152,6 +152,11 @@ TEST_CASE("checkpoint: line drawing resumes bit for bit (cRNN, ccRNN, lesion, re
     config.recording.every = 1;
   }
   SECTION("the cerebellum's own learning rate (its own optimizer state)") { config.trainer.lr_cerebellum = 3e-3; }
+  SECTION("BP(lambda) with recordings every iteration (its learning-signal curves start at the first recording)") {
+    config.trainer.tbptt.truncation = 1;
+    config.trainer.bp_lambda.online = true;
+    config.recording.every = 1;
+  }
   const auto task = make_line_drawing_task(config);
   for (ModelKind kind : {ModelKind::crnn, ModelKind::ccrnn}) {
     INFO(to_string(kind));
