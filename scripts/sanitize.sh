@@ -7,11 +7,12 @@
 #                                1. the C++ suite (ccrnn_tests through ctest; [slow] tests, Python, notebooks
 #                                   and the install test are left out), 2. a smoke run of every executable with
 #                                good and bad inputs (tests/sanitize/smoke_apps.sh), 3. every fuzz harness once on
-#                                its seeds and regression inputs. The libraries carry no libFuzzer coverage
-#                                instrumentation (-DCCRNN_FUZZ_COVERAGE=OFF): replaying needs none, and it makes
-#                                the cold build cheaper.
+#                                its seeds and regression inputs, 4. a bounded run of every harness
+#                                (CCRNN_FUZZ_SECONDS each, default 15). The libraries carry no libFuzzer coverage
+#                                instrumentation (-DCCRNN_FUZZ_COVERAGE=OFF): replaying needs none, it makes the
+#                                cold build cheaper, and the bounded runs are guided by the harnesses' branches.
 #   scripts/sanitize.sh --fuzz   the fuzzing build, in build-fuzz/: libraries instrumented for coverage, the
-#                                harnesses replayed, then a bounded run of each (CCRNN_FUZZ_SECONDS, default 20).
+#                                harnesses replayed, then a bounded run of each (CCRNN_FUZZ_SECONDS, default 15).
 # Leaks inside system libraries are suppressed by tests/sanitize/lsan.supp only. Build directory:
 # $CCRNN_SANITIZE_BUILD_DIR, default build-sanitize/ or build-fuzz/.
 set -euo pipefail
@@ -33,7 +34,7 @@ else
   targets=(ccrnn_tests fuzzers ccrnn-train ccrnn-linedraw ccrnn-seqmnist ccrnn-caption ccrnn-sweep ccrnn-report
            ccrnn-make-digits ccrnn-make-scenes)
 fi
-seconds="${CCRNN_FUZZ_SECONDS:-20}"
+seconds="${CCRNN_FUZZ_SECONDS:-15}"
 bash "$root/scripts/setup.sh"
 
 launcher=()
@@ -64,7 +65,5 @@ if [[ $mode == ci ]]; then
 fi
 echo "== every fuzz harness on its seeds and regression inputs"
 (cd "$build" && ctest -j "$(nproc)" --output-on-failure -L fuzz)
-if [[ $mode == fuzz ]]; then
-  echo "== a bounded run of every harness (${seconds} s each)"
-  bash "$root/scripts/fuzz.sh" --build "$build" --seconds "$seconds"
-fi
+echo "== a bounded run of every harness (${seconds} s each)"
+bash "$root/scripts/fuzz.sh" --build "$build" --seconds "$seconds"
