@@ -23,7 +23,7 @@ LineDrawingRunConfig small_run(bool cerebellum) {
   return c;
 }
 
-RunRecord run_line_drawing(const LineDrawingRunConfig& config, std::uint64_t seed) {
+RunRecord run_small_line_drawing(const LineDrawingRunConfig& config, std::uint64_t seed) {
   return run_task(*make_line_drawing_task(config), std::nullopt, seed);
 }
 }  // namespace
@@ -32,8 +32,8 @@ TEST_CASE("recording a run leaves its training bit for bit unchanged", "[tasks][
   for (bool cerebellum : {false, true}) {
     LineDrawingRunConfig plain = small_run(cerebellum), recorded = small_run(cerebellum);
     recorded.recording = {1, true};
-    const auto a = run_line_drawing(plain, 5);
-    const auto b = run_line_drawing(recorded, 5);
+    const auto a = run_small_line_drawing(plain, 5);
+    const auto b = run_small_line_drawing(recorded, 5);
     CHECK(a.curves.at("train_error") == b.curves.at("train_error"));
     CHECK(a.curves.at("val_error") == b.curves.at("val_error"));
     // The recording curves live beside the learning curves: none without recordings.
@@ -51,7 +51,7 @@ TEST_CASE("recording a run leaves its training bit for bit unchanged", "[tasks][
 TEST_CASE("recordings come every n-th iteration with one summary value per epoch", "[tasks][recording]") {
   LineDrawingRunConfig config = small_run(true);
   config.recording = {4, true};
-  const auto result = run_line_drawing(config, 2);
+  const auto result = run_small_line_drawing(config, 2);
   REQUIRE(result.recordings.size() == 2u);  // iterations 0 and 4 of 0..5
   CHECK(result.recordings[0].iteration == 0);
   CHECK(result.recordings[1].iteration == 4);
@@ -80,7 +80,7 @@ TEST_CASE("recordings come every n-th iteration with one summary value per epoch
 TEST_CASE("a cRNN recording has the truncated alignment but no cerebellar curves", "[tasks][recording]") {
   LineDrawingRunConfig config = small_run(false);
   config.recording = {1, false};
-  const auto result = run_line_drawing(config, 3);
+  const auto result = run_small_line_drawing(config, 3);
   CHECK(result.recordings.empty());  // arrays not requested
   REQUIRE(result.curves.count("alignment_truncated") == 1u);
   for (double a : result.curves.at("alignment_truncated")) {
