@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "support/random_matrices.hpp"
+#include "support/windowed_objective.hpp"
 
 using namespace ccrnn;
 using namespace ccrnn::tasks;
@@ -74,11 +75,6 @@ double plain_cross_entropy(const Matrix<double>& logits, Index column, int label
   return top + std::log(sum) - logits(label, column);
 }
 
-Matrix<double> gather(const Cortex<double>& cortex, const CortexTrace<double>& trace, Index t) {
-  Matrix<double> s(cortex.state_size(), trace.batch);
-  cortex.gather_state(trace, t, s);
-  return s;
-}
 
 /// The windowed objective of a caption batch: sum over windows of (mean cross-entropy of the window run
 /// from the state s0_w held fixed + gamma <P_w, s1_w>), with the inputs recomputed from the encoder.
@@ -100,7 +96,7 @@ double caption_objective(CaptionModel<double>& model, const CaptionBatch<double>
     double ce = 0.0;
     for (Index c = 0; c < logits.cols(); ++c) ce += plain_cross_entropy(logits, c, cb.batch.labels[static_cast<size_t>(t0 * b + c)]);
     f += ce / static_cast<double>(logits.cols());
-    if (P[static_cast<size_t>(w)].size() > 0) f += gamma * P[static_cast<size_t>(w)].cwiseProduct(gather(d.cortex, trace, t1)).sum();
+    if (P[static_cast<size_t>(w)].size() > 0) f += gamma * P[static_cast<size_t>(w)].cwiseProduct(testing::gather(d.cortex, trace, t1)).sum();
   }
   return f;
 }
@@ -152,7 +148,7 @@ TEST_CASE("caption model: gradients of encoder, batch norm, embedding, decoder a
 
           std::vector<Matrix<double>> s0, P;
           for (Index w = 0; w < windows; ++w) {
-            s0.push_back(gather(model.decoder.cortex, ws.cortex, w * truncation));
+            s0.push_back(testing::gather(model.decoder.cortex, ws.cortex, w * truncation));
             if (cerebellum) P.push_back(ws.predictions.middleCols((w + 1) * cb.batch.size, cb.batch.size));
             else P.emplace_back();
           }
