@@ -1,15 +1,16 @@
 // Explicit instantiations of BP(lambda), the online synthetic-gradient algorithm (dni/bp_lambda.hpp).
 #include <ccrnn/dni/bp_lambda.tpp>
+#include <ccrnn/core/enum_names.hpp>
 
 namespace ccrnn {
 
-TdReduction parse_td_reduction(const std::string& name) {
-  if (name == "mean") return TdReduction::mean;
-  if (name == "sum") return TdReduction::sum;
-  throw std::invalid_argument("unknown TD reduction '" + name + "' (expected mean or sum)");
-}
+namespace {
+constexpr EnumName<TdReduction> td_reduction_names[] = {{TdReduction::mean, "mean"}, {TdReduction::sum, "sum"}};
+}  // namespace
 
-const char* to_string(TdReduction reduction) { return reduction == TdReduction::mean ? "mean" : "sum"; }
+TdReduction parse_td_reduction(const std::string& name) { return parse_enum(td_reduction_names, name, "TD reduction"); }
+
+const char* to_string(TdReduction reduction) { return enum_name(td_reduction_names, reduction); }
 
 #define CCRNN_INSTANTIATE_BP_LAMBDA(S)                                                                     \
   template void state_jacobians(const Model<S>&, TbpttWorkspace<S>&, BpLambdaWorkspace<S>&, Index,         \

@@ -1,4 +1,5 @@
 #include <ccrnn/loop/consolidation.hpp>
+#include <ccrnn/core/enum_names.hpp>
 
 #include <Eigen/QR>
 
@@ -8,15 +9,16 @@
 
 namespace ccrnn {
 
+namespace {
+constexpr EnumName<ConsolidationRule> consolidation_rule_names[] = {{ConsolidationRule::least_squares, "least_squares"},
+                                                                    {ConsolidationRule::local, "local"}};
+}  // namespace
+
 ConsolidationRule parse_consolidation_rule(const std::string& name) {
-  if (name == "least_squares") return ConsolidationRule::least_squares;
-  if (name == "local") return ConsolidationRule::local;
-  throw std::invalid_argument("unknown consolidation rule '" + name + "' (expected least_squares or local)");
+  return parse_enum(consolidation_rule_names, name, "consolidation rule");
 }
 
-const char* to_string(ConsolidationRule rule) {
-  return rule == ConsolidationRule::least_squares ? "least_squares" : "local";
-}
+const char* to_string(ConsolidationRule rule) { return enum_name(consolidation_rule_names, rule); }
 
 template <class S>
 Consolidation<S>::Consolidation(Model<S>& model, const ConsolidationConfig& config) : model_(model), config_(config) {

@@ -1,29 +1,22 @@
 // Explicit instantiations of the cortex for float (runs) and double (gradient checks).
 #include <ccrnn/cortex/cortex.tpp>
+#include <ccrnn/core/enum_names.hpp>
 
 #include <stdexcept>
 
 namespace ccrnn {
 
-CellType parse_cell_type(const std::string& name) {
-  if (name == "lstm") return CellType::lstm;
-  if (name == "tanh") return CellType::tanh;
-  if (name == "gru") return CellType::gru;
-  if (name == "leaky_tanh") return CellType::leaky_tanh;
-  if (name == "linear") return CellType::linear;
-  throw std::invalid_argument("unknown cell type '" + name + "' (expected lstm, tanh, gru, leaky_tanh or linear)");
-}
+namespace {
+constexpr EnumName<CellType> cell_type_names[] = {{CellType::lstm, "lstm"},
+                                                  {CellType::tanh, "tanh"},
+                                                  {CellType::gru, "gru"},
+                                                  {CellType::leaky_tanh, "leaky_tanh"},
+                                                  {CellType::linear, "linear"}};
+}  // namespace
 
-std::string to_string(CellType cell) {
-  switch (cell) {
-    case CellType::lstm: return "lstm";
-    case CellType::tanh: return "tanh";
-    case CellType::gru: return "gru";
-    case CellType::leaky_tanh: return "leaky_tanh";
-    case CellType::linear: return "linear";
-  }
-  return "?";
-}
+CellType parse_cell_type(const std::string& name) { return parse_enum(cell_type_names, name, "cell type"); }
+
+std::string to_string(CellType cell) { return enum_name(cell_type_names, cell); }
 
 Index state_blocks(CellType cell) { return cell == CellType::lstm || cell == CellType::leaky_tanh ? 2 : 1; }
 

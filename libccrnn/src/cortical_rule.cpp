@@ -1,26 +1,20 @@
 // The loop cortex's learning rules by name (loop/cortical_rule.hpp).
 #include <ccrnn/loop/cortical_rule.hpp>
+#include <ccrnn/core/enum_names.hpp>
 
 #include <stdexcept>
 
 namespace ccrnn {
 
-CorticalRule parse_cortical_rule(const std::string& name) {
-  if (name == "bptt") return CorticalRule::bptt;
-  if (name == "eprop") return CorticalRule::eprop;
-  if (name == "tbptt") return CorticalRule::tbptt;
-  if (name == "dni") return CorticalRule::dni;
-  throw std::invalid_argument("unknown cortical rule '" + name + "' (expected bptt, eprop, tbptt or dni)");
-}
+namespace {
+constexpr EnumName<CorticalRule> cortical_rule_names[] = {{CorticalRule::bptt, "bptt"},
+                                                          {CorticalRule::eprop, "eprop"},
+                                                          {CorticalRule::tbptt, "tbptt"},
+                                                          {CorticalRule::dni, "dni"}};
+}  // namespace
 
-const char* to_string(CorticalRule rule) {
-  switch (rule) {
-    case CorticalRule::bptt: return "bptt";
-    case CorticalRule::eprop: return "eprop";
-    case CorticalRule::tbptt: return "tbptt";
-    case CorticalRule::dni: return "dni";
-  }
-  return "?";
-}
+CorticalRule parse_cortical_rule(const std::string& name) { return parse_enum(cortical_rule_names, name, "cortical rule"); }
+
+const char* to_string(CorticalRule rule) { return enum_name(cortical_rule_names, rule); }
 
 }  // namespace ccrnn

@@ -1,31 +1,23 @@
 // Explicit instantiations of the cortico-cerebellar loop (loop/loop.hpp) and its names.
 #include <ccrnn/loop/loop.tpp>
+#include <ccrnn/core/enum_names.hpp>
 
 namespace ccrnn {
 
-IoTiming parse_io_timing(const std::string& name) {
-  if (name == "reference") return IoTiming::reference;
-  if (name == "notebook") return IoTiming::notebook;
-  throw std::invalid_argument("unknown inferior-olive timing '" + name + "' (expected reference or notebook)");
-}
+namespace {
+constexpr EnumName<IoTiming> io_timing_names[] = {{IoTiming::reference, "reference"}, {IoTiming::notebook, "notebook"}};
+constexpr EnumName<LoopFeedback> loop_feedback_names[] = {{LoopFeedback::cerebellum, "cerebellum"},
+                                                          {LoopFeedback::readout, "readout"},
+                                                          {LoopFeedback::cerebellar_readout, "cerebellar-readout"}};
+}  // namespace
 
-const char* to_string(IoTiming timing) { return timing == IoTiming::reference ? "reference" : "notebook"; }
+IoTiming parse_io_timing(const std::string& name) { return parse_enum(io_timing_names, name, "inferior-olive timing"); }
 
-LoopFeedback parse_loop_feedback(const std::string& name) {
-  if (name == "cerebellum") return LoopFeedback::cerebellum;
-  if (name == "readout") return LoopFeedback::readout;
-  if (name == "cerebellar-readout") return LoopFeedback::cerebellar_readout;
-  throw std::invalid_argument("unknown loop feedback '" + name + "' (expected cerebellum, readout or cerebellar-readout)");
-}
+const char* to_string(IoTiming timing) { return enum_name(io_timing_names, timing); }
 
-const char* to_string(LoopFeedback feedback) {
-  switch (feedback) {
-    case LoopFeedback::cerebellum: return "cerebellum";
-    case LoopFeedback::readout: return "readout";
-    case LoopFeedback::cerebellar_readout: return "cerebellar-readout";
-  }
-  return "?";
-}
+LoopFeedback parse_loop_feedback(const std::string& name) { return parse_enum(loop_feedback_names, name, "loop feedback"); }
+
+const char* to_string(LoopFeedback feedback) { return enum_name(loop_feedback_names, feedback); }
 
 #define CCRNN_INSTANTIATE_LOOP(S)                                                                         \
   template void loop_forward(const Model<S>&, const Batch<S>&, const LoopSettings&, LoopTrace<S>&);        \

@@ -1,24 +1,20 @@
 #include <ccrnn/loop/loop_trainer.hpp>
+#include <ccrnn/core/enum_names.hpp>
 
 #include <stdexcept>
 
 namespace ccrnn {
 
+namespace {
+constexpr EnumName<CorticalPlasticity> cortical_plasticity_names[] = {
+    {CorticalPlasticity::fixed, "fixed"}, {CorticalPlasticity::input, "input"}, {CorticalPlasticity::all, "all"}};
+}  // namespace
+
 CorticalPlasticity parse_cortical_plasticity(const std::string& name) {
-  if (name == "fixed") return CorticalPlasticity::fixed;
-  if (name == "input") return CorticalPlasticity::input;
-  if (name == "all") return CorticalPlasticity::all;
-  throw std::invalid_argument("unknown cortical plasticity '" + name + "' (expected fixed, input or all)");
+  return parse_enum(cortical_plasticity_names, name, "cortical plasticity");
 }
 
-const char* to_string(CorticalPlasticity plasticity) {
-  switch (plasticity) {
-    case CorticalPlasticity::fixed: return "fixed";
-    case CorticalPlasticity::input: return "input";
-    case CorticalPlasticity::all: return "all";
-  }
-  return "?";
-}
+const char* to_string(CorticalPlasticity plasticity) { return enum_name(cortical_plasticity_names, plasticity); }
 
 template <class S>
 LoopTrainer<S>::LoopTrainer(Model<S>& model, const TrainerConfig& config, const LoopTrainerConfig& loop)

@@ -1,4 +1,5 @@
 #include <ccrnn/train/optimizers.hpp>
+#include <ccrnn/core/enum_names.hpp>
 
 #include <cmath>
 #include <stdexcept>
@@ -6,21 +7,14 @@
 
 namespace ccrnn {
 
-OptimizerKind parse_optimizer_kind(const std::string& name) {
-  if (name == "adam") return OptimizerKind::adam;
-  if (name == "rmsprop") return OptimizerKind::rmsprop;
-  if (name == "sgd") return OptimizerKind::sgd;
-  throw std::invalid_argument("unknown optimizer '" + name + "' (expected adam, rmsprop or sgd)");
-}
+namespace {
+constexpr EnumName<OptimizerKind> optimizer_names[] = {
+    {OptimizerKind::adam, "adam"}, {OptimizerKind::rmsprop, "rmsprop"}, {OptimizerKind::sgd, "sgd"}};
+}  // namespace
 
-std::string to_string(OptimizerKind kind) {
-  switch (kind) {
-    case OptimizerKind::adam: return "adam";
-    case OptimizerKind::rmsprop: return "rmsprop";
-    case OptimizerKind::sgd: return "sgd";
-  }
-  return "?";
-}
+OptimizerKind parse_optimizer_kind(const std::string& name) { return parse_enum(optimizer_names, name, "optimizer"); }
+
+std::string to_string(OptimizerKind kind) { return enum_name(optimizer_names, kind); }
 
 template <class S>
 Optimizer<S>::Optimizer(const OptimizerConfig& config, Index size) : config_(config) {

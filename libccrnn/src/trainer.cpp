@@ -1,25 +1,25 @@
 // Explicit instantiations of the trainer for float (runs) and double (checks).
 #include <ccrnn/train/trainer.tpp>
+#include <ccrnn/core/enum_names.hpp>
 
 namespace ccrnn {
 
-const char* to_string(CerebellumState state) {
-  switch (state) {
-    case CerebellumState::absent: return "absent";
-    case CerebellumState::active: return "active";
-    case CerebellumState::frozen: return "frozen";
-    case CerebellumState::lesioned: return "lesioned";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<CerebellumState> cerebellum_state_names[] = {{CerebellumState::absent, "absent"},
+                                                                {CerebellumState::active, "active"},
+                                                                {CerebellumState::frozen, "frozen"},
+                                                                {CerebellumState::lesioned, "lesioned"}};
+constexpr EnumName<IoLesionClip> io_lesion_clip_names[] = {{IoLesionClip::exclude, "exclude"},
+                                                           {IoLesionClip::include, "include"}};
+}  // namespace
+
+const char* to_string(CerebellumState state) { return enum_name(cerebellum_state_names, state); }
 
 IoLesionClip parse_io_lesion_clip(const std::string& name) {
-  if (name == "exclude") return IoLesionClip::exclude;
-  if (name == "include") return IoLesionClip::include;
-  throw std::invalid_argument("unknown inferior-olive lesion clipping '" + name + "' (expected exclude or include)");
+  return parse_enum(io_lesion_clip_names, name, "inferior-olive lesion clipping");
 }
 
-const char* to_string(IoLesionClip mode) { return mode == IoLesionClip::include ? "include" : "exclude"; }
+const char* to_string(IoLesionClip mode) { return enum_name(io_lesion_clip_names, mode); }
 
 template class Trainer<float>;
 template class Trainer<double>;

@@ -1,6 +1,7 @@
 // Caption generation (ALGORITHM.md sections 5 and 7) behind ccrnn-caption, ccrnn-sweep --task caption and
 // ccrnn.run("caption"): COCO-format captions + image features, or ccrnn's built-in procedural scenes.
 #include <ccrnn/core/interrupt.hpp>
+#include <ccrnn/core/enum_names.hpp>
 #include <ccrnn/core/shuffle.hpp>
 #include <ccrnn/tasks/caption/run.hpp>
 #include <ccrnn/tasks/fingerprint.hpp>
@@ -39,15 +40,14 @@ CaptionLengthBins CaptionLengthBins::resolve(std::vector<double> image_lengths) 
   return out;
 }
 
-CaptionEncoder parse_caption_encoder(const std::string& name) {
-  if (name == "frozen-pretrained") return CaptionEncoder::frozen_pretrained;
-  if (name == "trained") return CaptionEncoder::trained;
-  throw std::invalid_argument("unknown encoder '" + name + "' (expected frozen-pretrained or trained)");
-}
+namespace {
+constexpr EnumName<CaptionEncoder> caption_encoder_names[] = {{CaptionEncoder::frozen_pretrained, "frozen-pretrained"},
+                                                              {CaptionEncoder::trained, "trained"}};
+}  // namespace
 
-const char* to_string(CaptionEncoder encoder) {
-  return encoder == CaptionEncoder::frozen_pretrained ? "frozen-pretrained" : "trained";
-}
+CaptionEncoder parse_caption_encoder(const std::string& name) { return parse_enum(caption_encoder_names, name, "encoder"); }
+
+const char* to_string(CaptionEncoder encoder) { return enum_name(caption_encoder_names, encoder); }
 
 CaptionRunConfig::CaptionRunConfig() {
   model = caption_decoder_defaults();

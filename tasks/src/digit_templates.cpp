@@ -1,4 +1,5 @@
 #include <ccrnn/tasks/digit_templates.hpp>
+#include <ccrnn/core/enum_names.hpp>
 
 #include <algorithm>
 #include <array>
@@ -81,13 +82,16 @@ void check_digit(const char* what, int digit) {
 
 }  // namespace
 
+namespace {
+constexpr EnumName<DigitTemplates> digit_templates_names[] = {{DigitTemplates::reference, "reference"},
+                                                              {DigitTemplates::ccrnn, "ccrnn"}};
+}  // namespace
+
 DigitTemplates parse_digit_templates(const std::string& name) {
-  if (name == "reference") return DigitTemplates::reference;
-  if (name == "ccrnn") return DigitTemplates::ccrnn;
-  throw std::invalid_argument("unknown digit templates '" + name + "' (expected reference or ccrnn)");
+  return parse_enum(digit_templates_names, name, "digit templates");
 }
 
-const char* to_string(DigitTemplates set) { return set == DigitTemplates::reference ? "reference" : "ccrnn"; }
+const char* to_string(DigitTemplates set) { return enum_name(digit_templates_names, set); }
 
 const std::vector<Eigen::Vector2d>& digit_template(int digit) {
   static const std::array<std::vector<V>, 10> templates = make_templates();

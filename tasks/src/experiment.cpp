@@ -1,4 +1,5 @@
 #include <ccrnn/tasks/experiment.hpp>
+#include <ccrnn/core/enum_names.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -50,21 +51,14 @@ void check_model_fits_memory(const ModelConfig& m, bool cerebellum) {
 
 }  // namespace
 
-ModelKind parse_model_kind(const std::string& name) {
-  if (name == "crnn") return ModelKind::crnn;
-  if (name == "ccrnn") return ModelKind::ccrnn;
-  if (name == "bptt") return ModelKind::bptt;
-  throw std::invalid_argument("unknown model '" + name + "' (expected crnn, ccrnn or bptt)");
-}
+namespace {
+constexpr EnumName<ModelKind> model_kind_names[] = {
+    {ModelKind::crnn, "crnn"}, {ModelKind::ccrnn, "ccrnn"}, {ModelKind::bptt, "bptt"}};
+}  // namespace
 
-const char* to_string(ModelKind kind) {
-  switch (kind) {
-    case ModelKind::crnn: return "crnn";
-    case ModelKind::ccrnn: return "ccrnn";
-    case ModelKind::bptt: return "bptt";
-  }
-  return "?";
-}
+ModelKind parse_model_kind(const std::string& name) { return parse_enum(model_kind_names, name, "model"); }
+
+const char* to_string(ModelKind kind) { return enum_name(model_kind_names, kind); }
 
 ExperimentConfig for_model(ExperimentConfig config, ModelKind kind, Index sequence_length) {
   config.model.cerebellum = kind == ModelKind::ccrnn;

@@ -1,25 +1,19 @@
 #include <ccrnn/tasks/seqmnist.hpp>
+#include <ccrnn/core/enum_names.hpp>
 
 #include <cmath>
 #include <stdexcept>
 
 namespace ccrnn::tasks {
 
-SeqMnistTarget parse_seqmnist_target(const std::string& name) {
-  if (name == "line") return SeqMnistTarget::line;
-  if (name == "digit") return SeqMnistTarget::digit;
-  if (name == "class") return SeqMnistTarget::classify;
-  throw std::invalid_argument("unknown target '" + name + "' (expected line, digit or class)");
-}
+namespace {
+constexpr EnumName<SeqMnistTarget> seqmnist_target_names[] = {
+    {SeqMnistTarget::line, "line"}, {SeqMnistTarget::digit, "digit"}, {SeqMnistTarget::classify, "class"}};
+}  // namespace
 
-const char* to_string(SeqMnistTarget target) {
-  switch (target) {
-    case SeqMnistTarget::line: return "line";
-    case SeqMnistTarget::digit: return "digit";
-    case SeqMnistTarget::classify: return "class";
-  }
-  return "?";
-}
+SeqMnistTarget parse_seqmnist_target(const std::string& name) { return parse_enum(seqmnist_target_names, name, "target"); }
+
+const char* to_string(SeqMnistTarget target) { return enum_name(seqmnist_target_names, target); }
 
 SeqMnist::SeqMnist(const SeqMnistConfig& config) : config_(config) {
   if (config.feedback_interval < 1) throw std::invalid_argument("seqMNIST: feedback interval must be >= 1");
