@@ -38,6 +38,24 @@ def compared_scalar(target):
     return ("test_error_rate", "test error rate") if target == "class" else ("test_error", "test error")
 
 
+def same_crnn_gradients_note(runs, ts):
+    """For a drawing target (classification is supervised at the last step only): the horizons at which the
+    cRNN computes the same gradients. Sparse feedback at steps t mod k == 0 and windows starting at multiples
+    of T put every target at its window's first step whenever T divides k, so no loss gradient crosses a
+    step (ALGORITHM.md s4, s6)."""
+    intervals = {int(r["feedback_interval"]) for r in runs if "feedback_interval" in r}
+    if len(intervals) != 1 or next(iter(intervals)) <= 1:
+        return ""
+    k = next(iter(intervals))
+    same = [t for t in ts if k % t == 0]
+    if len(same) < 2:
+        return ""
+    listed = ", ".join(str(t) for t in same)
+    return (f"\n\nAt T = {listed} the cRNN computes the same gradients: with feedback at the steps t mod {k} = 0, "
+            f"every target sits at the first step of its window, so no loss gradient crosses a step. Its runs at "
+            f"these T differ only by the order in which the weight gradients are summed (rounding).")
+
+
 def analysis(runs_by_sweep, options):
     ts = horizons(options)
     fig = Figure(figsize=(13, 7.5), layout="constrained")
@@ -54,7 +72,8 @@ def analysis(runs_by_sweep, options):
         b = Comparison(values(bptt, scalar), values(bptt, scalar))
         rows.append(["full BPTT", fmt(b.mean, b.sem), "", "", "", b.n])
         sections.append(f"### Target: {target} ({label})\n\n"
-                        + markdown_table(["T", "cRNN", "ccRNN", "relative", "p", "seeds"], rows))
+                        + markdown_table(["T", "cRNN", "ccRNN", "relative", "p", "seeds"], rows)
+                        + (same_crnn_gradients_note(runs, ts) if target != "class" else ""))
 
         # Top: validation error over training at a few horizons; bottom: relative performance against T.
         ax = axes[0, column]

@@ -93,6 +93,18 @@ def fake_run(seed, **items):
     return {"seed": seed, "model": "ccrnn", "curves": curves, **{k: v for k, v in items.items() if k not in curves}}
 
 
+def test_seqmnist_names_the_horizons_with_the_same_crnn_gradients(build_dir):
+    sys.path[:0] = [str(build_dir / "bindings"), str(ROOT / "scripts")]
+    from reproduce import seqmnist_claim
+    every_4th = [fake_run(1, feedback_interval=4)]
+    assert "At T = 1, 2, 4 the cRNN computes the same gradients" in \
+        seqmnist_claim.same_crnn_gradients_note(every_4th, [1, 2, 3, 4, 5, 7, 10])
+    assert "t mod 4 = 0" in seqmnist_claim.same_crnn_gradients_note(every_4th, [1, 2, 3, 4, 5, 7, 10])
+    assert "At T = 1, 3 the cRNN" in seqmnist_claim.same_crnn_gradients_note([fake_run(1, feedback_interval=3)], [1, 2, 3])
+    assert seqmnist_claim.same_crnn_gradients_note(every_4th, [1, 3]) == ""  # one such T: nothing to compare
+    assert seqmnist_claim.same_crnn_gradients_note([fake_run(1, feedback_interval=1)], [1, 2, 4]) == ""  # dense
+
+
 def test_switching_analysis_numbers(build_dir):
     sys.path[:0] = [str(build_dir / "bindings"), str(ROOT / "scripts")]
     from reproduce import switching_claim
