@@ -56,6 +56,20 @@ def same_crnn_gradients_note(runs, ts):
             f"these T differ only by the order in which the weight gradients are summed (rounding).")
 
 
+def last_window_note(ts, length=28):
+    """Classification is supervised at the last step only, so the cRNN's gradient reaches back over the last
+    window alone, whose length is what is left of L after the full windows (ALGORITHM.md s4)."""
+    last = {t: length - t * ((length - 1) // t) for t in ts}
+    listed = ", ".join(f"{last[t]} at T = {t}" for t in ts)
+    shared = [[t for t in ts if last[t] == n] for n in sorted(set(last.values()))]
+    same = "; ".join("T = " + " and ".join(str(t) for t in group) for group in shared if len(group) > 1)
+    text = (f"\n\nThe label comes at the last step only, so the cRNN's gradient reaches back over the last window "
+            f"alone, of {length} - T * floor({length - 1} / T) steps: {listed}.")
+    if same:
+        text += f" The cRNN computes the same gradients at {same}."
+    return text
+
+
 def analysis(runs_by_sweep, options):
     ts = horizons(options)
     fig = Figure(figsize=(13, 7.5), layout="constrained")
@@ -73,7 +87,7 @@ def analysis(runs_by_sweep, options):
         rows.append(["full BPTT", fmt(b.mean, b.sem), "", "", "", b.n])
         sections.append(f"### Target: {target} ({label})\n\n"
                         + markdown_table(["T", "cRNN", "ccRNN", "relative", "p", "seeds"], rows)
-                        + (same_crnn_gradients_note(runs, ts) if target != "class" else ""))
+                        + (same_crnn_gradients_note(runs, ts) if target != "class" else last_window_note(ts)))
 
         # Top: validation error over training at a few horizons; bottom: relative performance against T.
         ax = axes[0, column]

@@ -103,6 +103,11 @@ def test_seqmnist_names_the_horizons_with_the_same_crnn_gradients(build_dir):
     assert "At T = 1, 3 the cRNN" in seqmnist_claim.same_crnn_gradients_note([fake_run(1, feedback_interval=3)], [1, 2, 3])
     assert seqmnist_claim.same_crnn_gradients_note(every_4th, [1, 3]) == ""  # one such T: nothing to compare
     assert seqmnist_claim.same_crnn_gradients_note([fake_run(1, feedback_interval=1)], [1, 2, 4]) == ""  # dense
+    # Classification: the last window of L = 28 is 1, 2, 1, 4, 3, 7 and 8 steps long at T = 1, 2, 3, 4, 5, 7, 10.
+    note = seqmnist_claim.last_window_note([1, 2, 3, 4, 5, 7, 10])
+    assert "1 at T = 1, 2 at T = 2, 1 at T = 3, 4 at T = 4, 3 at T = 5, 7 at T = 7, 8 at T = 10." in note
+    assert "The cRNN computes the same gradients at T = 1 and 3." in note
+    assert "same gradients" not in seqmnist_claim.last_window_note([2, 4])
 
 
 def test_switching_analysis_numbers(build_dir):
