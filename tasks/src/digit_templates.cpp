@@ -80,9 +80,6 @@ void check_digit(const char* what, int digit) {
   if (digit < 0 || digit > 9) throw std::out_of_range(std::string(what) + ": " + std::to_string(digit) + " is not a digit 0-9");
 }
 
-}  // namespace
-
-namespace {
 constexpr EnumName<DigitTemplates> digit_templates_names[] = {{DigitTemplates::reference, "reference"},
                                                               {DigitTemplates::ccrnn, "ccrnn"}};
 }  // namespace

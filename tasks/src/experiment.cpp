@@ -49,9 +49,6 @@ void check_model_fits_memory(const ModelConfig& m, bool cerebellum) {
   }
 }
 
-}  // namespace
-
-namespace {
 constexpr EnumName<ModelKind> model_kind_names[] = {
     {ModelKind::crnn, "crnn"}, {ModelKind::ccrnn, "ccrnn"}, {ModelKind::bptt, "bptt"}};
 }  // namespace
