@@ -45,8 +45,9 @@ def analysis(runs_by_sweep, options):
               *(f"BLEU-4 {b}: relative" for b in BINS)]
     length_note = ""
     if runs and "length_short_below" in runs[0]:
-        length_note = (f" Caption lengths: short < {int(runs[0]['length_short_below'])} words, long >= "
-                       f"{int(runs[0]['length_long_from'])}.")
+        # the bins are on an image's mean reference-caption length, a fraction: int() would misstate them
+        length_note = (f" Caption length = an image's mean reference caption length: short < "
+                       f"{runs[0]['length_short_below']:.3g} words, long >= {runs[0]['length_long_from']:.3g}.")
     body = ("Caption generation; bits per word (lower is better) and BLEU-4 (higher is better); relative = ccRNN / "
             f"cRNN; p = paired t-test across seeds.{length_note}\n\n" + markdown_table(header, rows))
 
