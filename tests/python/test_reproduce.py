@@ -211,3 +211,26 @@ def test_comparison_statistics(build_dir):
     assert mean_sem([1.0, 2.0, 3.0]) == pytest.approx((2.0, 1 / math.sqrt(3)))
     # Only the seeds both ran are paired.
     assert Comparison({1: 1.0, 2: 2.0, 5: 9.0}, {1: 0.0, 2: 0.5}).n == 2
+
+
+def test_caption_analysis_states_the_length_bins_and_where_the_benefit_is(build_dir):
+    sys.path[:0] = [str(build_dir / "bindings"), str(ROOT / "scripts")]
+    from types import SimpleNamespace
+    from reproduce import caption_claim
+
+    def run(seed, model, t, short, long_):
+        base = {"crnn": 1.0, "ccrnn": 1.0}[model] + 0.01 * seed
+        gain = {"crnn": 1.0, "ccrnn": 0.98 if t == 3 else 1.0}[model]
+        return fake_run(seed, model=model, T=t, best_val_bpw=base * gain + 0.001 * seed * seed, test_bpw=base * gain,
+                        test_bpw_short=base * (short if model == "ccrnn" else 1.0), test_bpw_medium=base,
+                        test_bpw_long=base * (long_ if model == "ccrnn" else 1.0), bleu4=0.3, bleu4_short=0.3,
+                        bleu4_medium=0.3, bleu4_long=0.3, val_bpw=[1.5, base], length_short_below=7.4,
+                        length_long_from=8.6)
+    runs = [run(s, m, t, 0.98, 0.99) for t in (3, 5) for m in ("crnn", "ccrnn") for s in (1, 2, 3)]
+    outcome = caption_claim.analysis({"T": runs}, SimpleNamespace(quick=True, epochs=None))
+    # the bins are fractional mean lengths: printed as they are, not truncated to 7 and 8
+    assert "short < 7.4 words, long >= 8.6." in outcome.body
+    assert "| 3 | 1.02 ± 0.0" in outcome.body
+    # lower at T = 3, none at T = 5; at T = 3 short captions gain most (0.98 against long 0.99)
+    assert [ok for _, ok in outcome.checks] == [True, True, False]
+    assert "short 0.980, medium 1.000, long 0.990" in outcome.checks[2][0]
