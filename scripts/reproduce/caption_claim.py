@@ -74,15 +74,16 @@ def analysis(runs_by_sweep, options):
     for k, t in enumerate(ts):
         ax_len.bar(np.arange(3) + k * width, by_length[k], width, label=f"T={t}")
     # the ratios differ by about 1%: bars from 0 would hide them, so the axis brackets them around 1
-    spread = max(abs(r - 1.0) for row in by_length for r in row if np.isfinite(r)) if by_length else 0.0
-    ax_len.set_ylim(1.0 - max(spread, 0.01) * 1.5, 1.0 + max(spread, 0.01) * 1.5)
+    half_range = 1.5 * max((abs(r - 1.0) for row in by_length for r in row if np.isfinite(r)), default=0.0)
+    half_range = max(half_range, 0.015)
+    ax_len.set_ylim(1.0 - half_range, 1.0 + half_range)
     ax_len.axhline(1.0, color="0.5", linestyle=":")
     ax_len.set_xticks(np.arange(3) + 0.4 - width / 2, BINS)
     ax_len.set_title("ccRNN / cRNN test bits per word by caption length", fontsize=10)
     ax_len.legend(fontsize=7)
 
     short, longest = comps[(ts[0], "best_val_bpw")], comps[(ts[-1], "best_val_bpw")]
-    by_len = [comps[(ts[0], f"test_bpw_{b}")].relative for b in BINS]
+    by_len = by_length[0]
     checks = [
         (f"the ccRNN has lower validation bits per word at short T = {ts[0]} (relative {fmt_rel(short.relative)}, "
          f"p = {fmt_p(short.p)})", short.relative < 1 and short.significant()),

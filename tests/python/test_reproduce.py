@@ -218,15 +218,15 @@ def test_caption_analysis_states_the_length_bins_and_where_the_benefit_is(build_
     from types import SimpleNamespace
     from reproduce import caption_claim
 
-    def run(seed, model, t, short, long_):
-        base = {"crnn": 1.0, "ccrnn": 1.0}[model] + 0.01 * seed
-        gain = {"crnn": 1.0, "ccrnn": 0.98 if t == 3 else 1.0}[model]
+    def run(seed, model, t):
+        # the ccRNN: 2% lower bits/word at T = 3 only; on the test set 2% lower on short captions, 1% on long ones
+        base, cc = 1.0 + 0.01 * seed, model == "ccrnn"
+        gain = 0.98 if cc and t == 3 else 1.0
         return fake_run(seed, model=model, T=t, best_val_bpw=base * gain + 0.001 * seed * seed, test_bpw=base * gain,
-                        test_bpw_short=base * (short if model == "ccrnn" else 1.0), test_bpw_medium=base,
-                        test_bpw_long=base * (long_ if model == "ccrnn" else 1.0), bleu4=0.3, bleu4_short=0.3,
-                        bleu4_medium=0.3, bleu4_long=0.3, val_bpw=[1.5, base], length_short_below=7.4,
-                        length_long_from=8.6)
-    runs = [run(s, m, t, 0.98, 0.99) for t in (3, 5) for m in ("crnn", "ccrnn") for s in (1, 2, 3)]
+                        test_bpw_short=base * (0.98 if cc else 1.0), test_bpw_medium=base,
+                        test_bpw_long=base * (0.99 if cc else 1.0), bleu4=0.3, bleu4_short=0.3, bleu4_medium=0.3,
+                        bleu4_long=0.3, val_bpw=[1.5, base], length_short_below=7.4, length_long_from=8.6)
+    runs = [run(s, m, t) for t in (3, 5) for m in ("crnn", "ccrnn") for s in (1, 2, 3)]
     outcome = caption_claim.analysis({"T": runs}, SimpleNamespace(quick=True, epochs=None))
     # the bins are fractional mean lengths: printed as they are, not truncated to 7 and 8
     assert "short < 7.4 words, long >= 8.6." in outcome.body
